@@ -1,0 +1,171 @@
+"""The plain answering function: question in, cited Answer (or an honest abstention) out."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from bot.errors import QuestionError
+from bot.records import Answer, Concept, Hit, Kind, Passage, Retrieval
+from bot.retriever import Retriever, coverage
+from bot.templates import Templates
+from bot.text import split_sentences, squash, terms, word_count
+
+QUOTE_WORDS = 70  # a quote grows around its best sentence up to about this many words
+MAX_PER_DOCUMENT = 2  # leave room for the other kind of source
+CANDIDATES = 30  # fused hits considered for citation
+
+
+@dataclass(frozen=True)
+class AnswerPolicy:
+    """When to answer and how much to cite; the thresholds are tuned on the evaluation set."""
+
+    top_k: int = 3
+    max_question_chars: int = 2000
+    strong_similarity: float = 0.62
+    min_similarity: float = 0.40
+    min_coverage: float = 0.55
+    citation_margin: float = 0.20  # cite passages within this similarity of the best one
+    # A passage of the other kind (a finding beside guidance, or the reverse) is cited too when
+    # it holds nearly all of the question's ideas, even if it ranks lower.
+    companion_coverage: float = 0.80
+    companion_similarity: float = 0.35
+    contact: str = "your practice supervisor"
+
+    def should_answer(self, retrieval: Retrieval) -> bool:
+        """Answer on a strong semantic match, or a fair one whose passages hold the question's
+        rare words; otherwise abstain. Similarity alone cannot tell an off-topic question that
+        names Sheffield from a true match, and word overlap alone cannot see paraphrase."""
+        if not retrieval.hits:
+            return False
+        best = retrieval.top_similarity
+        if best >= self.strong_similarity:
+            return True
+        return best >= self.min_similarity and retrieval.coverage >= self.min_coverage
+
+
+class Answerer:
+    """Retrieves, decides whether the sources answer the question, and composes the reply."""
+
+    def __init__(
+        self,
+        retriever: Retriever,
+        templates: Templates,
+        policy: AnswerPolicy,
+        *,
+        today: Callable[[], dt.date] = dt.date.today,
+    ) -> None:
+        self.retriever = retriever
+        self.templates = templates
+        self.policy = policy
+        self._today = today
+
+    def answer(self, question: str) -> Answer:
+        text, notices = self.clean(question)
+        retrieval = self.retriever.retrieve(text, limit=CANDIDATES)
+        today = self._today()
+        if not self.policy.should_answer(retrieval):
+            message = self.templates.render("abstain", contact=self.policy.contact)
+            return Answer(text, False, message, (), tuple(notices), today)
+        passages = self._passages(retrieval)
+        lead = "\n".join(self._lead_line(p) for p in _lead_passages(passages))
+        return Answer(text, True, lead, tuple(passages), tuple(notices), today)
+
+    def clean(self, question: str) -> tuple[str, list[str]]:
+        """Collapse white space; refuse an empty question; cut an over-long one, saying so."""
+        text = squash(question)
+        if not text:
+            raise QuestionError(self.templates.render("empty_question"))
+        notices = []
+        limit = self.policy.max_question_chars
+        if len(text) > limit:
+            cut = text[:limit]
+            text = cut.rsplit(" ", 1)[0] if " " in cut[limit // 2 :] else cut
+            notices.append(self.templates.render("question_truncated", limit=limit))
+        return text, notices
+
+    def _passages(self, retrieval: Retrieval) -> list[Passage]:
+        floor = max(self.policy.min_similarity, retrieval.top_similarity - self.policy.citation_margin)
+        chosen: list[Hit] = []
+        per_doc: dict[str, int] = {}
+        for hit in retrieval.hits:
+            if len(chosen) == self.policy.top_k:
+                break
+            if chosen and hit.similarity < floor:
+                continue
+            if per_doc.get(hit.chunk.source, 0) >= MAX_PER_DOCUMENT:
+                continue
+            per_doc[hit.chunk.source] = per_doc.get(hit.chunk.source, 0) + 1
+            chosen.append(hit)
+        companion = self._companion(retrieval, chosen)
+        if companion is not None:
+            chosen = [*chosen[: self.policy.top_k - 1], companion]
+        return [_passage(n, hit, retrieval.concepts) for n, hit in enumerate(chosen, 1)]
+
+    def _companion(self, retrieval: Retrieval, chosen: list[Hit]) -> Hit | None:
+        """The best passage of the kind not yet cited, if it speaks to the whole question."""
+        kinds = {h.chunk.kind for h in chosen}
+        for hit in retrieval.hits:
+            if hit.chunk.kind in kinds or hit.similarity < self.policy.companion_similarity:
+                continue
+            if coverage(retrieval.concepts, (hit,)) >= self.policy.companion_coverage:
+                return hit
+        return None
+
+    def _lead_line(self, passage: Passage) -> str:
+        chunk = passage.hit.chunk
+        if chunk.kind is Kind.FINDINGS:
+            return self.templates.render(
+                "lead_findings",
+                sentence=passage.lead_sentence,
+                marker=passage.marker,
+                title=chunk.title,
+                date=format_date(chunk.date) if chunk.date else "undated",
+            )
+        return self.templates.render("lead_guidance", sentence=passage.lead_sentence, marker=passage.marker)
+
+
+def format_date(date: dt.date) -> str:
+    return f"{date.day} {date:%B %Y}"
+
+
+def _lead_passages(passages: list[Passage]) -> list[Passage]:
+    """The best passage, and the best one of the other kind (guidance beside a finding)."""
+    if not passages:
+        return []
+    lead = [passages[0]]
+    other = next((p for p in passages[1:] if p.hit.chunk.kind is not passages[0].hit.chunk.kind), None)
+    if other is not None:
+        lead.append(other)
+    return lead
+
+
+def _passage(marker: int, hit: Hit, concepts: tuple[Concept, ...]) -> Passage:
+    sentences = split_sentences(hit.chunk.text) or [hit.chunk.text]
+    best = max(range(len(sentences)), key=lambda i: (_sentence_score(sentences[i], concepts), -i))
+    return Passage(marker, hit, _quote(sentences, best), sentences[best])
+
+
+def _sentence_score(sentence: str, concepts: tuple[Concept, ...]) -> float:
+    stems = set(terms(sentence))
+    return sum(c.weight for c in concepts if c.found_in(stems))
+
+
+def _quote(sentences: list[str], best: int) -> str:
+    """The best sentence with its neighbours, up to about QUOTE_WORDS words; '…' marks a cut."""
+    first = last = best
+    size = word_count(sentences[best])
+    while True:
+        grew = False
+        for candidate in (last + 1, first - 1):
+            if 0 <= candidate < len(sentences) and not first <= candidate <= last:
+                extra = word_count(sentences[candidate])
+                if size + extra <= QUOTE_WORDS:
+                    first, last = min(first, candidate), max(last, candidate)
+                    size += extra
+                    grew = True
+        if not grew:
+            break
+    quote = " ".join(sentences[first : last + 1])
+    return ("… " if first > 0 else "") + quote + (" …" if last < len(sentences) - 1 else "")

@@ -1,0 +1,208 @@
+"""The practice-bot command line: build the index, ask, list sources, evaluate, chat, benchmark."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from bot.errors import PracticeBotError, QuestionError
+from bot.settings import Settings
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class QuestionUsageError(click.ClickException):
+    """An unusable question typed on the command line: exit code 2, like other usage errors."""
+
+    exit_code = 2
+
+
+@contextmanager
+def _translated() -> Iterator[None]:
+    """Turn practice-bot errors into a one-line message and an exit code, never a trace."""
+    try:
+        yield
+    except QuestionError as exc:
+        raise QuestionUsageError(str(exc)) from None
+    except PracticeBotError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def _paths(func: F) -> F:
+    """The --knowledge and --index options every command shares."""
+
+    @click.option("--knowledge", "knowledge_dir", type=click.Path(path_type=Path), default=None,
+                  help="Folder of source documents [env PRACTICE_BOT_KNOWLEDGE_DIR; default knowledge].")
+    @click.option("--index", "index_dir", type=click.Path(path_type=Path), default=None,
+                  help="Folder of built index versions [env PRACTICE_BOT_INDEX_DIR; default index].")
+    @wraps(func)
+    def wrapper(*args: Any, knowledge_dir: Path | None, index_dir: Path | None, **kwargs: Any) -> Any:
+        overrides = {k: v for k, v in (("knowledge_dir", knowledge_dir), ("index_dir", index_dir)) if v}
+        with _translated():
+            return func(*args, settings=Settings(**overrides), **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _say(message: str) -> None:
+    click.echo(message, err=True)
+
+
+def _runtime(settings: Settings, *, top_k: int | None = None):  # type: ignore[no-untyped-def]
+    from bot.runtime import start
+
+    if top_k is not None:
+        settings = settings.model_copy(update={"top_k": top_k})
+    runtime = start(settings, on_build=_say)
+    if runtime.built:
+        _say(_report_text(runtime.built))
+    _warn_if_stale(runtime)
+    return runtime
+
+
+def _warn_if_stale(runtime: Any) -> None:
+    from bot.index_store import knowledge_hash
+
+    try:
+        changed = knowledge_hash(runtime.settings.knowledge_dir) != runtime.index.manifest.corpus_hash
+    except PracticeBotError:
+        return
+    if changed:
+        _say("Warning: the knowledge folder has changed since the index was built; "
+             "answers come from the old index until you run: practice-bot index build")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="practice-bot")
+def cli() -> None:
+    """Answers children's social care practice questions with cited passages from the
+    Ofsted findings and the authority's practice guidance."""
+
+
+@cli.group()
+def index() -> None:
+    """Build the search index from the knowledge folder."""
+
+
+@index.command("build")
+@_paths
+def index_build(*, settings: Settings) -> None:
+    """Index every document in the knowledge folder (unchanged passages are not re-embedded)."""
+    from bot.index_store import build_index
+    from bot.runtime import make_embedder
+
+    report = build_index(settings.knowledge_dir, settings.index_dir, make_embedder(settings),
+                         keep=settings.versions_kept, progress=True)
+    click.echo(_report_text(report))
+
+
+def _report_text(report: Any) -> str:
+    lines = [f"Index version {report.version}: {report.documents} documents, {report.chunks} passages "
+             f"({report.embedded} embedded, {report.chunks - report.embedded} reused) in {report.seconds:.1f} s."]
+    for label, items in (("added", report.added), ("changed", report.changed), ("removed", report.removed)):
+        if items:
+            lines.append(f"  {label}: " + ", ".join(items))
+    for failure in report.failed:
+        lines.append(f"  skipped: {failure.reason}")
+    return "\n".join(lines)
+
+
+@cli.command()
+@click.argument("question", required=False)
+@click.option("-k", "top_k", type=click.IntRange(1, 10), default=None, help="Most passages to cite.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per answer, one per line.")
+@_paths
+def ask(question: str | None, top_k: int | None, as_json: bool, *, settings: Settings) -> None:
+    """Answer QUESTION, or each line of standard input when no QUESTION is given."""
+    from bot.render_text import render_answer
+
+    if question is not None and not question.strip():
+        raise QuestionError("The question is empty. Type a practice question, for example: "
+                            "practice-bot ask \"can a child have a second CP plan?\"")
+    runtime = _runtime(settings, top_k=top_k)
+    questions = [question] if question is not None else (line for line in sys.stdin if line.strip())
+    for q in questions:
+        answer = runtime.answerer.answer(q)
+        if as_json:
+            click.echo(json.dumps(answer.to_json(), ensure_ascii=False))
+        else:
+            click.echo(render_answer(answer, runtime.templates))
+
+
+@cli.command()
+@_paths
+def chat(*, settings: Settings) -> None:
+    """A local chat in the terminal on the same pipeline as the Slack bot (ends at end of input)."""
+    from bot.chat import run_chat
+
+    run_chat(_runtime(settings), stdin=sys.stdin, out=click.echo)
+
+
+@cli.command()
+@_paths
+def run(*, settings: Settings) -> None:
+    """The main job: the local terminal chat (the Slack bot arrives with the Slack front end)."""
+    from bot.chat import run_chat
+
+    run_chat(_runtime(settings), stdin=sys.stdin, out=click.echo)
+
+
+@cli.command()
+@_paths
+def sources(*, settings: Settings) -> None:
+    """List the indexed documents with their kind, dates and passage counts."""
+    import datetime as dt
+
+    from bot.index_store import load_index
+
+    loaded = load_index(settings.index_dir, model=settings.model)
+    manifest = loaded.manifest
+    click.echo(f"Index {loaded.path.name}: {manifest.chunk_count} passages, model {manifest.model}, "
+               f"built {manifest.built_at:%Y-%m-%d %H:%M} UTC")
+    today = dt.date.today()
+    for doc in manifest.documents:
+        dates = [f"dated {doc.date}" if doc.date else "undated"]
+        if doc.review_due:
+            overdue = " (OVERDUE)" if doc.review_due < today else ""
+            dates.append(f"review due {doc.review_due}{overdue}")
+        click.echo(f"  {doc.kind:<9} {doc.chunks:>4} passages  {doc.source}\n"
+                   f"            {doc.title} · {' · '.join(dates)}")
+    for skipped in manifest.skipped:
+        click.echo(f"  skipped   {skipped.reason}")
+
+
+@cli.command("eval")
+@click.argument("file", required=False, type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@click.option("--verbose", "-v", is_flag=True, help="List every question with its result.")
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+@_paths
+def evaluate(file: Path | None, verbose: bool, as_json: bool, *, settings: Settings) -> None:
+    """Run the evaluation set (default tests/eval/questions.yaml): hit@1, hit@3, MRR, abstention."""
+    from bot.evaluation import DEFAULT_SET, format_report, load_cases, run_eval
+
+    runtime = _runtime(settings)
+    report = run_eval(runtime.answerer, load_cases(file or DEFAULT_SET))
+    click.echo(json.dumps(report.summary(), indent=2) if as_json else format_report(report, verbose=verbose))
+
+
+@cli.command()
+@click.option("--repeat", type=click.IntRange(1, 100), default=5, help="Passes over the question set.")
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+@_paths
+def bench(repeat: int, as_json: bool, *, settings: Settings) -> None:
+    """Measure warm ask latency against the model's own embedding time, and index build time."""
+    from bot.bench import format_bench, run_bench
+
+    result = run_bench(settings, repeat=repeat, progress=not as_json)
+    click.echo(json.dumps(result, indent=2) if as_json else format_bench(result))
+
+
+def main() -> None:
+    cli(prog_name="practice-bot")

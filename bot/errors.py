@@ -1,0 +1,50 @@
+"""Errors practice-bot raises, translated for people only at the edges (CLI, Slack).
+
+    PracticeBotError
+    ├── ConfigError          settings or templates are unusable
+    ├── DocumentError        one source document cannot be read (skipped, reported)
+    ├── NoDocumentsError     nothing in the knowledge folder could be indexed
+    ├── IndexMissingError    there is no built index where one was expected
+    ├── IndexMismatchError   the index was built by another model or format
+    ├── IndexBusyError       another rebuild holds the index lock
+    ├── EmbedderNotReadyError  the model was used before warm_up()
+    └── QuestionError        the question is empty or unusable
+"""
+
+from __future__ import annotations
+
+
+class PracticeBotError(Exception):
+    """Base class: its message is written for the person who will read it."""
+
+
+class ConfigError(PracticeBotError):
+    """Settings, glossary or templates are invalid; seen by whoever starts the bot."""
+
+
+class DocumentError(PracticeBotError):
+    """A source document cannot be read; seen by the admin in the build report."""
+
+
+class NoDocumentsError(PracticeBotError):
+    """The knowledge folder holds nothing indexable; seen by the admin."""
+
+
+class IndexMissingError(PracticeBotError):
+    """No index has been built yet; seen by the admin, who is told how to build one."""
+
+
+class IndexMismatchError(PracticeBotError):
+    """The index on disk was built by another model or format; seen by the admin."""
+
+
+class IndexBusyError(PracticeBotError):
+    """Another rebuild is running; seen by the admin who started a second one."""
+
+
+class EmbedderNotReadyError(PracticeBotError):
+    """The embedding model was called before warm_up(); seen by developers."""
+
+
+class QuestionError(PracticeBotError):
+    """The question cannot be answered as typed (empty); seen by the asker."""

@@ -1,0 +1,179 @@
+"""Typed records passed between layers: documents, chunks, passages and answers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+
+class Kind(StrEnum):
+    """What a source is: what inspectors found, or what practice should be."""
+
+    FINDINGS = "findings"
+    GUIDANCE = "guidance"
+
+
+@dataclass(frozen=True)
+class Block:
+    """One paragraph or list item of a document, with where it stands."""
+
+    text: str
+    heading_path: tuple[str, ...]
+    paragraph: int | None
+    list_item: bool = False
+    ends_with_colon: bool = False
+
+
+@dataclass(frozen=True)
+class Document:
+    """A parsed source document: its metadata and its blocks in reading order."""
+
+    source: str  # path relative to the knowledge folder, with forward slashes
+    sha256: str
+    title: str
+    kind: Kind
+    date: dt.date | None
+    review_due: dt.date | None
+    blocks: tuple[Block, ...]
+    metadata: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """The unit that is embedded, searched and quoted."""
+
+    id: str
+    text: str
+    source: str
+    title: str
+    kind: Kind
+    heading_path: tuple[str, ...]
+    paragraph: str | None  # "7", "2-3", or None for unnumbered text
+    date: dt.date | None
+    review_due: dt.date | None
+
+    @property
+    def section(self) -> str:
+        """The citation label: innermost headings below the title, and the paragraph."""
+        label = " > ".join(self.heading_path[1:]) or "Introduction"
+        if self.paragraph:
+            noun = "paras" if "-" in self.paragraph else "para"
+            label = f"{label}, {noun} {self.paragraph}"
+        return label
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "text": self.text,
+            "source": self.source,
+            "title": self.title,
+            "kind": self.kind.value,
+            "heading_path": list(self.heading_path),
+            "paragraph": self.paragraph,
+            "date": self.date.isoformat() if self.date else None,
+            "review_due": self.review_due.isoformat() if self.review_due else None,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Chunk:
+        return cls(
+            id=data["id"],
+            text=data["text"],
+            source=data["source"],
+            title=data["title"],
+            kind=Kind(data["kind"]),
+            heading_path=tuple(data["heading_path"]),
+            paragraph=data["paragraph"],
+            date=_date(data["date"]),
+            review_due=_date(data["review_due"]),
+        )
+
+
+def _date(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A chunk found by retrieval, with the evidence for it."""
+
+    chunk: Chunk
+    score: float  # fused score scaled to 0..1, higher is better
+    similarity: float  # cosine similarity of the question and the chunk
+    lexical: float  # BM25 score (0 when no query term matched)
+
+
+@dataclass(frozen=True)
+class Concept:
+    """One idea in a question: a word, or a glossary term with all its spellings (as stems)."""
+
+    spellings: tuple[tuple[str, ...], ...]
+    weight: float  # inverse document frequency: rare words matter more
+
+    def found_in(self, stems: set[str]) -> bool:
+        return any(all(t in stems for t in spelling) for spelling in self.spellings)
+
+
+@dataclass(frozen=True)
+class Retrieval:
+    """Everything retrieval learnt about one question, best hit first."""
+
+    question: str
+    expanded: str
+    hits: tuple[Hit, ...]
+    concepts: tuple[Concept, ...]
+    coverage: float  # IDF-weighted share of the question's concepts found in the best hits
+    top_similarity: float
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A cited passage as shown to the reader: the hit, its marker and its trimmed quote."""
+
+    marker: int
+    hit: Hit
+    quote: str
+    lead_sentence: str
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The reply to one question: a lead and its passages, or an abstention."""
+
+    question: str
+    answered: bool
+    text: str
+    passages: tuple[Passage, ...]
+    notices: tuple[str, ...] = ()
+    today: dt.date | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "question": self.question,
+            "answered": self.answered,
+            "answer": self.text,
+            "notices": list(self.notices),
+            "citations": [_citation_json(p, self.today) for p in self.passages],
+        }
+
+
+def _citation_json(passage: Passage, today: dt.date | None) -> dict[str, Any]:
+    chunk = passage.hit.chunk
+    overdue = bool(chunk.review_due and today and chunk.review_due < today)
+    return {
+        "marker": passage.marker,
+        "title": chunk.title,
+        "section": chunk.section,
+        "text": chunk.text,
+        "quote": passage.quote,
+        "score": round(passage.hit.score, 4),
+        "similarity": round(passage.hit.similarity, 4),
+        "kind": chunk.kind.value,
+        "source": chunk.source,
+        "chunk_id": chunk.id,
+        "date": chunk.date.isoformat() if chunk.date else None,
+        "review_due": chunk.review_due.isoformat() if chunk.review_due else None,
+        "review_overdue": overdue,
+    }

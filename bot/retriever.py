@@ -1,0 +1,109 @@
+"""Hybrid retrieval: FAISS dense search fused with BM25, after glossary expansion."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from bot.embedder import Embedder
+from bot.glossary import Expansion, Glossary
+from bot.index_store import LoadedIndex
+from bot.records import Concept, Hit, Retrieval
+from bot.text import terms
+
+RRF_K = 60  # reciprocal-rank fusion constant; 60 is the value from the original RRF paper
+COVERAGE_DEPTH = 3  # coverage is judged on the passages an answer would quote
+
+
+class Retriever:
+    """Finds the passages for a question and measures how well they cover it."""
+
+    def __init__(
+        self, index: LoadedIndex, embedder: Embedder, glossary: Glossary, *, candidates: int = 30
+    ) -> None:
+        self.index = index
+        self.embedder = embedder
+        self.glossary = glossary
+        self.candidates = min(candidates, len(index.chunks))
+
+    def retrieve(self, question: str, *, limit: int = 10) -> Retrieval:
+        expansion = self.glossary.expand(question)
+        query = self.embedder.embed([expansion.dense])[0]
+        similarity = self._dense(query)
+        dense_rank = sorted(similarity, key=lambda i: (-similarity[i], i))[: self.candidates]
+
+        lexical_scores = self.index.lexical.scores(terms(expansion.lexical))
+        lexical_rank = _top(lexical_scores, self.candidates)
+
+        fused: dict[int, float] = {}
+        for ranking in (dense_rank, lexical_rank):
+            for rank, i in enumerate(ranking):
+                fused[i] = fused.get(i, 0.0) + 1.0 / (RRF_K + rank + 1)
+        best = sorted(fused, key=lambda i: (-fused[i], i))[:limit]
+        for i in best:
+            if i not in similarity:  # found by BM25 alone: measure it against the question too
+                similarity[i] = float(self.index.dense.reconstruct(i) @ query)
+        scale = 2.0 / (RRF_K + 1)
+        hits = tuple(
+            Hit(
+                chunk=self.index.chunks[i],
+                score=fused[i] / scale,
+                similarity=similarity[i],
+                lexical=float(lexical_scores[i]),
+            )
+            for i in best
+        )
+        concepts = self.concepts(expansion)
+        return Retrieval(
+            question=question,
+            expanded=expansion.dense,
+            hits=hits,
+            concepts=concepts,
+            coverage=coverage(concepts, hits[:COVERAGE_DEPTH]),
+            top_similarity=max((h.similarity for h in hits), default=0.0),
+        )
+
+    def _dense(self, query: np.ndarray) -> dict[int, float]:
+        """Best similarity per chunk over its own row and its sentence windows."""
+        rows = min(self.index.dense.ntotal, self.candidates * 4)
+        sims, ids = self.index.dense.search(query[None, :], rows)
+        best: dict[int, float] = {}
+        for row, sim in zip(ids[0].tolist(), sims[0].tolist(), strict=True):
+            if row < 0:
+                continue
+            chunk = self.index.chunk_of_row(row)
+            if chunk not in best or sim > best[chunk]:
+                best[chunk] = sim
+        return best
+
+    def concepts(self, expansion: Expansion) -> tuple[Concept, ...]:
+        """The question's ideas, weighted by rarity in this corpus.
+
+        Words the corpus has never seen weigh as much as its rarest words, so a question
+        about the weather in Sheffield is poorly covered even though 'Sheffield' is found.
+        """
+        lexical = self.index.lexical
+        concepts = []
+        for alternatives in expansion.concepts:
+            spellings = tuple(s for s in (tuple(terms(alt)) for alt in alternatives) if s)
+            if not spellings:
+                continue
+            known = [lexical.idf(t) for s in spellings for t in s if t in lexical.doc_freq]
+            concepts.append(Concept(spellings, max(known) if known else lexical.unknown_idf))
+        return tuple(concepts)
+
+
+def coverage(concepts: tuple[Concept, ...], hits: tuple[Hit, ...]) -> float:
+    """IDF-weighted share of the question's concepts that the passages contain."""
+    found = {t for h in hits for t in terms(f"{h.chunk.title} {h.chunk.text}")}
+    total = sum(c.weight for c in concepts)
+    covered = sum(c.weight for c in concepts if c.found_in(found))
+    return covered / total if total else 0.0
+
+
+def _top(scores: np.ndarray, n: int) -> list[int]:
+    positive = np.flatnonzero(scores > 0)
+    if positive.size == 0:
+        return []
+    if positive.size > n:
+        positive = positive[np.argpartition(-scores[positive], n - 1)[:n]]
+    return sorted(positive.tolist(), key=lambda i: (-scores[i], i))

@@ -1,0 +1,56 @@
+"""Answer and message wording, kept as files in prompts/ and checked once at start-up."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from string import Template
+
+from bot.errors import ConfigError
+
+# Each template's file name (without .txt) and the placeholders it must use.
+REQUIRED: dict[str, frozenset[str]] = {
+    "lead_guidance": frozenset({"sentence", "marker"}),
+    "lead_findings": frozenset({"sentence", "marker", "date", "title"}),
+    "abstain": frozenset({"contact"}),
+    "help": frozenset(),
+    "empty_question": frozenset(),
+    "question_truncated": frozenset({"limit"}),
+    "review_overdue": frozenset({"date"}),
+    "badge_findings": frozenset(),
+    "badge_guidance": frozenset(),
+}
+
+
+@dataclass(frozen=True)
+class Templates:
+    """The loaded templates; `render` fills one in and never leaves a placeholder behind."""
+
+    texts: dict[str, Template]
+
+    @classmethod
+    def load(cls, folder: Path) -> Templates:
+        texts: dict[str, Template] = {}
+        problems: list[str] = []
+        for name, required in REQUIRED.items():
+            path = folder / f"{name}.txt"
+            try:
+                template = Template(path.read_text(encoding="utf-8").strip())
+            except OSError as exc:
+                problems.append(f"{path}: cannot be read ({exc.strerror or exc})")
+                continue
+            if not template.is_valid():
+                problems.append(f"{path}: has a '$' that is not a placeholder (write $$ for '$')")
+                continue
+            used = set(template.get_identifiers())
+            if missing := required - used:
+                problems.append(f"{path}: must use {', '.join(sorted('$' + m for m in missing))}")
+            if unknown := used - required:
+                problems.append(f"{path}: unknown {', '.join(sorted('$' + u for u in unknown))}")
+            texts[name] = template
+        if problems:
+            raise ConfigError("The message templates are not usable:\n  " + "\n  ".join(problems))
+        return cls(texts)
+
+    def render(self, name: str, **values: object) -> str:
+        return self.texts[name].substitute({k: str(v) for k, v in values.items()})
