@@ -23,9 +23,9 @@ class AnswerPolicy:
 
     top_k: int = 3
     max_question_chars: int = 2000
-    strong_similarity: float = 0.62
-    min_similarity: float = 0.40
-    min_coverage: float = 0.55
+    strong_similarity: float = 0.65
+    min_similarity: float = 0.475
+    min_coverage: float = 0.25
     citation_margin: float = 0.20  # cite passages within this similarity of the best one
     # A passage of the other kind (a finding beside guidance, or the reverse) is cited too when
     # it holds nearly all of the question's ideas, even if it ranks lower.
@@ -35,9 +35,13 @@ class AnswerPolicy:
 
     def should_answer(self, retrieval: Retrieval) -> bool:
         """Answer on a strong semantic match, or a fair one whose passages hold the question's
-        rare words; otherwise abstain. Similarity alone cannot tell an off-topic question that
-        names Sheffield from a true match, and word overlap alone cannot see paraphrase."""
+        rare words; otherwise abstain. Similarity alone cannot tell an off-topic question from a
+        true match, and word overlap alone cannot see paraphrase. A question that names a term
+        the glossary knows but no document mentions (LADO, CAMHS) is about something the
+        sources do not cover, however close its other words come."""
         if not retrieval.hits:
+            return False
+        if any(c.glossary_term and not c.in_corpus for c in retrieval.concepts):
             return False
         best = retrieval.top_similarity
         if best >= self.strong_similarity:

@@ -47,8 +47,9 @@ class Expansion:
     dense: str
     lexical: str
     matched: tuple[str, ...]
-    # The question's ideas: each plain word alone, each glossary term with all its spellings.
-    concepts: tuple[tuple[str, ...], ...]
+    # The question's ideas: each plain word alone (term None), and each glossary term it
+    # names with all its spellings.
+    concepts: tuple[tuple[str | None, tuple[str, ...]], ...]
 
 
 class Glossary:
@@ -91,20 +92,20 @@ class Glossary:
         residual = question
         extra: list[str] = []
         matched: list[str] = []
-        concepts: list[tuple[str, ...]] = []
+        concepts: list[tuple[str | None, tuple[str, ...]]] = []
         for term, pattern in self._patterns:
             found = pattern.search(question)
             if not found:
                 continue
             matched.append(term.term)
             extra.extend([term.means, *term.also])
-            concepts.append((found.group(0), term.term, term.means, *term.also))
+            concepts.append((term.term, (found.group(0), term.term, term.means, *term.also)))
             residual = pattern.sub(" ", residual)
             if term.means.lower() not in question.lower():
                 # Put the meaning beside the first mention so the model reads it in context.
                 dense = pattern.sub(lambda m, t=term: f"{m.group(0)} ({t.means})", dense, count=1)
         lexical = " ".join([question, *extra])
-        concepts = [(w,) for w in residual.split()] + concepts
+        concepts = [(None, (w,)) for w in residual.split()] + concepts
         return Expansion(dense, lexical, tuple(matched), tuple(concepts))
 
 

@@ -36,7 +36,7 @@ from bot.errors import (
 from bot.lexical import LexicalIndex
 from bot.records import Chunk, Document
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 CURRENT = "CURRENT"
 REBUILD_HINT = "Rebuild it with: practice-bot index build"
 
@@ -49,6 +49,7 @@ class DocumentEntry(BaseModel):
     date: dt.date | None
     review_due: dt.date | None
     chunks: int
+    local_authority: str | None = None
 
 
 class SkippedEntry(BaseModel):
@@ -158,10 +159,16 @@ def load_index(index_dir: Path, *, model: str) -> LoadedIndex:
             f"The index at {folder} was built with the model '{manifest.model}', but the bot "
             f"is set to use '{model}'. {REBUILD_HINT}"
         )
-    with (folder / "chunks.jsonl").open(encoding="utf-8") as fh:
-        chunks = [Chunk.from_json(json.loads(line)) for line in fh if line.strip()]
-    dense = faiss.read_index(str(folder / "dense.faiss"))
-    owners = np.load(folder / "owners.npy")
+    try:
+        with (folder / "chunks.jsonl").open(encoding="utf-8") as fh:
+            chunks = [Chunk.from_json(json.loads(line)) for line in fh if line.strip()]
+        dense = faiss.read_index(str(folder / "dense.faiss"))
+        owners = np.load(folder / "owners.npy")
+        lexical = LexicalIndex.load(folder / "lexical")
+    except (OSError, ValueError, KeyError, RuntimeError) as exc:
+        raise IndexMismatchError(
+            f"The index at {folder} is damaged or incomplete ({exc}). {REBUILD_HINT}"
+        ) from exc
     if (
         len(chunks) != manifest.chunk_count
         or dense.ntotal != manifest.row_count
@@ -171,7 +178,6 @@ def load_index(index_dir: Path, *, model: str) -> LoadedIndex:
             f"The index at {folder} is inconsistent ({dense.ntotal} vectors, {len(chunks)} "
             f"chunks, manifest says {manifest.chunk_count}). {REBUILD_HINT}"
         )
-    lexical = LexicalIndex.load(folder / "lexical")
     return LoadedIndex(folder, manifest, chunks, dense, owners, lexical)
 
 
@@ -282,11 +288,16 @@ def _manifest(
             DocumentEntry(
                 source=d.source, sha256=d.sha256, title=d.title, kind=d.kind.value,
                 date=d.date, review_due=d.review_due, chunks=per_doc.get(d.source, 0),
+                local_authority=_text_or_none(d.metadata.get("local_authority")),
             )
             for d in docs
         ],
         skipped=failed,
     )
+
+
+def _text_or_none(value: object) -> str | None:
+    return str(value).strip() or None if value is not None else None
 
 
 def _write_version(

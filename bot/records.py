@@ -111,6 +111,8 @@ class Concept:
 
     spellings: tuple[tuple[str, ...], ...]
     weight: float  # inverse document frequency: rare words matter more
+    glossary_term: str | None = None  # set when the idea is a term the glossary knows
+    in_corpus: bool = True  # False when no spelling of it occurs in any indexed passage
 
     def found_in(self, stems: set[str]) -> bool:
         return any(all(t in stems for t in spelling) for spelling in self.spellings)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 from bot.embedder import Embedder
@@ -24,9 +26,18 @@ class Retriever:
         self.embedder = embedder
         self.glossary = glossary
         self.candidates = min(candidates, len(index.chunks))
+        # The place the documents are about names every finding, so a question that names it
+        # ("weather in Sheffield") would look close to all of them: it is searched without it.
+        places = {d.local_authority for d in index.manifest.documents if d.local_authority}
+        self._places = (
+            re.compile(r"\b(?:" + "|".join(re.escape(p) for p in sorted(places)) + r")(?:'s)?\b", re.I)
+            if places
+            else None
+        )
 
     def retrieve(self, question: str, *, limit: int = 10) -> Retrieval:
-        expansion = self.glossary.expand(question)
+        searched = self._places.sub(" ", question) if self._places else question
+        expansion = self.glossary.expand(self.index.lexical.fix_spelling(searched))
         query = self.embedder.embed([expansion.dense])[0]
         similarity = self._dense(query)
         dense_rank = sorted(similarity, key=lambda i: (-similarity[i], i))[: self.candidates]
@@ -83,12 +94,14 @@ class Retriever:
         """
         lexical = self.index.lexical
         concepts = []
-        for alternatives in expansion.concepts:
+        for glossary_term, alternatives in expansion.concepts:
             spellings = tuple(s for s in (tuple(terms(alt)) for alt in alternatives) if s)
             if not spellings:
                 continue
             known = [lexical.idf(t) for s in spellings for t in s if t in lexical.doc_freq]
-            concepts.append(Concept(spellings, max(known) if known else lexical.unknown_idf))
+            weight = max(known) if known else lexical.unknown_idf
+            in_corpus = any(all(t in lexical.doc_freq for t in s) for s in spellings)
+            concepts.append(Concept(spellings, weight, glossary_term, in_corpus))
         return tuple(concepts)
 
 

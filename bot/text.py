@@ -59,11 +59,15 @@ def _stemmer() -> Stemmer.Stemmer:
     return Stemmer.Stemmer("english")
 
 
+def words(text: str) -> list[str]:
+    """Lower-cased words, possessives and apostrophes removed."""
+    return [re.sub(r"'s$", "", w).replace("'", "") for w in _WORD.findall(text.lower())]
+
+
 def terms(text: str) -> list[str]:
     """Lower-cased, stemmed content words, stop words removed: the lexical vocabulary."""
-    words = [re.sub(r"'s$", "", w).replace("'", "") for w in _WORD.findall(text.lower())]
-    words = [w for w in words if (w not in STOPWORDS and len(w) > 1) or w.isdigit()]
-    return list(_stemmer().stemWords(words))
+    content = [w for w in words(text) if (w not in STOPWORDS and len(w) > 1) or w.isdigit()]
+    return list(_stemmer().stemWords(content))
 
 
 def unique(items: Iterable[str]) -> list[str]:

@@ -1,0 +1,44 @@
+# Set-up is part of every target: a fresh machine needs only `make run` or `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: install run test test-fast eval bench lint index clean
+
+$(STAMP): pyproject.toml
+	@echo "Setting up $(VENV) (first run only; log in $(VENV)/install.log)..." >&2
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@# torch first and pinned: pip takes the CPU build; see README for machines without the local wheel.
+	@$(BIN)/python -m pip install torch==2.13.0 > $(VENV)/install.log 2>&1 \
+		|| { tail -20 $(VENV)/install.log >&2; exit 1; }
+	@$(BIN)/python -m pip install -e '.[dev]' >> $(VENV)/install.log 2>&1 \
+		|| { tail -20 $(VENV)/install.log >&2; exit 1; }
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+run: install  ## the main job: terminal chat (questions on stdin); builds the index if missing
+	@$(BIN)/practice-bot run
+
+test: install  ## unit tests, the Bolt scenario tests and the few real-model integration tests
+	$(BIN)/python -m pytest -q
+
+test-fast: install  ## unit tests only (fake embedder)
+	$(BIN)/python -m pytest -q -m "not integration"
+
+index: install
+	$(BIN)/practice-bot index build
+
+eval: install
+	$(BIN)/practice-bot eval
+
+bench: install
+	$(BIN)/practice-bot bench
+
+lint: install
+	$(BIN)/ruff check bot tests
+	$(BIN)/mypy bot
+
+clean:
+	rm -rf $(VENV) index/CURRENT index/versions
