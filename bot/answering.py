@@ -90,7 +90,9 @@ class Answerer:
         return text, notices
 
     def _passages(self, retrieval: Retrieval) -> list[Passage]:
-        floor = max(self.policy.min_similarity, retrieval.top_similarity - self.policy.citation_margin)
+        floor = max(
+            self.policy.min_similarity, retrieval.top_similarity - self.policy.citation_margin
+        )
         chosen: list[Hit] = []
         per_doc: dict[str, int] = {}
         for hit in retrieval.hits:
@@ -127,7 +129,9 @@ class Answerer:
                 title=chunk.title,
                 date=format_date(chunk.date) if chunk.date else "undated",
             )
-        return self.templates.render("lead_guidance", sentence=passage.lead_sentence, marker=passage.marker)
+        return self.templates.render(
+            "lead_guidance", sentence=passage.lead_sentence, marker=passage.marker
+        )
 
 
 def format_date(date: dt.date) -> str:
@@ -139,7 +143,9 @@ def _lead_passages(passages: list[Passage]) -> list[Passage]:
     if not passages:
         return []
     lead = [passages[0]]
-    other = next((p for p in passages[1:] if p.hit.chunk.kind is not passages[0].hit.chunk.kind), None)
+    other = next(
+        (p for p in passages[1:] if p.hit.chunk.kind is not passages[0].hit.chunk.kind), None
+    )
     if other is not None:
         lead.append(other)
     return lead
@@ -147,12 +153,19 @@ def _lead_passages(passages: list[Passage]) -> list[Passage]:
 
 def _passage(marker: int, hit: Hit, concepts: tuple[Concept, ...]) -> Passage:
     sentences = split_sentences(hit.chunk.text) or [hit.chunk.text]
-    best = max(range(len(sentences)), key=lambda i: (_sentence_score(sentences[i], concepts), -i))
+    # Ties go to the sentence that echoes the section heading (headings say what a section
+    # answers), then to the earlier sentence.
+    heading = set(terms(hit.chunk.heading_path[-1]))
+
+    def rank(i: int) -> tuple[float, int, int]:
+        stems = set(terms(sentences[i]))
+        return (_sentence_score(stems, concepts), len(stems & heading), -i)
+
+    best = max(range(len(sentences)), key=rank)
     return Passage(marker, hit, _quote(sentences, best), sentences[best])
 
 
-def _sentence_score(sentence: str, concepts: tuple[Concept, ...]) -> float:
-    stems = set(terms(sentence))
+def _sentence_score(stems: set[str], concepts: tuple[Concept, ...]) -> float:
     return sum(c.weight for c in concepts if c.found_in(stems))
 
 

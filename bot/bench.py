@@ -72,13 +72,17 @@ def _pct(values: list[float], q: int) -> float:
 
 
 def format_bench(r: dict[str, Any]) -> str:
-    return "\n".join([
-        f"Corpus: {r['chunks']} passages ({r['dense_rows']} dense rows); "
-        f"{r['questions_timed']} timed questions",
-        f"Floor (model embeds the question): p50 {r['floor_embed_ms']['p50']} ms, "
-        f"p95 {r['floor_embed_ms']['p95']} ms",
-        f"Warm ask: p50 {r['ask_ms']['p50']} ms, p95 {r['ask_ms']['p95']} ms, p99 {r['ask_ms']['p99']} ms",
-        f"Ask / floor: p50 {r['ask_over_floor_p50']}x, p95 {r['ask_over_floor_p95']}x (target <= 1.5x)",
-        f"Index build from scratch: {r['index_build_s']} s ({r['index_build_chunks_per_s']} passages/s); "
-        f"model load {r['model_load_s']} s",
-    ])
+    return "\n".join(
+        [
+            f"Corpus: {r['chunks']} passages ({r['dense_rows']} dense rows); "
+            f"{r['questions_timed']} timed questions",
+            f"Floor (model embeds the question): p50 {r['floor_embed_ms']['p50']} ms, "
+            f"p95 {r['floor_embed_ms']['p95']} ms",
+            f"Warm ask: p50 {r['ask_ms']['p50']} ms, p95 {r['ask_ms']['p95']} ms, "
+            f"p99 {r['ask_ms']['p99']} ms",
+            f"Ask / floor: p50 {r['ask_over_floor_p50']}x, p95 {r['ask_over_floor_p95']}x "
+            "(target <= 1.5x)",
+            f"Index build from scratch: {r['index_build_s']} s "
+            f"({r['index_build_chunks_per_s']} passages/s); model load {r['model_load_s']} s",
+        ]
+    )

@@ -1,4 +1,5 @@
-"""Turning a Document's blocks into Chunks: whole paragraphs and list items, never cut mid-sentence."""
+"""Turning a Document's blocks into Chunks: whole paragraphs and list items, never cut
+mid-sentence."""
 
 from __future__ import annotations
 

@@ -38,13 +38,27 @@ def _translated() -> Iterator[None]:
 def _paths(func: F) -> F:
     """The --knowledge and --index options every command shares."""
 
-    @click.option("--knowledge", "knowledge_dir", type=click.Path(path_type=Path), default=None,
-                  help="Folder of source documents [env PRACTICE_BOT_KNOWLEDGE_DIR; default knowledge].")
-    @click.option("--index", "index_dir", type=click.Path(path_type=Path), default=None,
-                  help="Folder of built index versions [env PRACTICE_BOT_INDEX_DIR; default index].")
+    @click.option(
+        "--knowledge",
+        "knowledge_dir",
+        type=click.Path(path_type=Path),
+        default=None,
+        help="Folder of source documents [env PRACTICE_BOT_KNOWLEDGE_DIR; default knowledge].",
+    )
+    @click.option(
+        "--index",
+        "index_dir",
+        type=click.Path(path_type=Path),
+        default=None,
+        help="Folder of built index versions [env PRACTICE_BOT_INDEX_DIR; default index].",
+    )
     @wraps(func)
-    def wrapper(*args: Any, knowledge_dir: Path | None, index_dir: Path | None, **kwargs: Any) -> Any:
-        overrides = {k: v for k, v in (("knowledge_dir", knowledge_dir), ("index_dir", index_dir)) if v}
+    def wrapper(
+        *args: Any, knowledge_dir: Path | None, index_dir: Path | None, **kwargs: Any
+    ) -> Any:
+        overrides: dict[str, Any] = {
+            k: v for k, v in (("knowledge_dir", knowledge_dir), ("index_dir", index_dir)) if v
+        }
         with _translated():
             return func(*args, settings=Settings(**overrides), **kwargs)
 
@@ -71,12 +85,16 @@ def _warn_if_stale(runtime: Any) -> None:
     from bot.index_store import knowledge_hash
 
     try:
-        changed = knowledge_hash(runtime.settings.knowledge_dir) != runtime.index.manifest.corpus_hash
+        changed = (
+            knowledge_hash(runtime.settings.knowledge_dir) != runtime.index.manifest.corpus_hash
+        )
     except PracticeBotError:
         return
     if changed:
-        _say("Warning: the knowledge folder has changed since the index was built; "
-             "answers come from the old index until you run: practice-bot index build")
+        _say(
+            "Warning: the knowledge folder has changed since the index was built; "
+            "answers come from the old index until you run: practice-bot index build"
+        )
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -98,15 +116,27 @@ def index_build(*, settings: Settings) -> None:
     from bot.index_store import build_index
     from bot.runtime import make_embedder
 
-    report = build_index(settings.knowledge_dir, settings.index_dir, make_embedder(settings),
-                         keep=settings.versions_kept, progress=True)
+    report = build_index(
+        settings.knowledge_dir,
+        settings.index_dir,
+        make_embedder(settings),
+        keep=settings.versions_kept,
+        progress=True,
+    )
     click.echo(_report_text(report))
 
 
 def _report_text(report: Any) -> str:
-    lines = [f"Index version {report.version}: {report.documents} documents, {report.chunks} passages "
-             f"({report.embedded} embedded, {report.chunks - report.embedded} reused) in {report.seconds:.1f} s."]
-    for label, items in (("added", report.added), ("changed", report.changed), ("removed", report.removed)):
+    lines = [
+        f"Index version {report.version}: {report.documents} documents, "
+        f"{report.chunks} passages ({report.embedded} embedded, "
+        f"{report.chunks - report.embedded} reused) in {report.seconds:.1f} s."
+    ]
+    for label, items in (
+        ("added", report.added),
+        ("changed", report.changed),
+        ("removed", report.removed),
+    ):
         if items:
             lines.append(f"  {label}: " + ", ".join(items))
     for failure in report.failed:
@@ -116,7 +146,9 @@ def _report_text(report: Any) -> str:
 
 @cli.command()
 @click.argument("question", required=False)
-@click.option("-k", "top_k", type=click.IntRange(1, 10), default=None, help="Most passages to cite.")
+@click.option(
+    "-k", "top_k", type=click.IntRange(1, 10), default=None, help="Most passages to cite."
+)
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per answer, one per line.")
 @_paths
 def ask(question: str | None, top_k: int | None, as_json: bool, *, settings: Settings) -> None:
@@ -124,8 +156,10 @@ def ask(question: str | None, top_k: int | None, as_json: bool, *, settings: Set
     from bot.render_text import render_answer
 
     if question is not None and not question.strip():
-        raise QuestionError("The question is empty. Type a practice question, for example: "
-                            "practice-bot ask \"can a child have a second CP plan?\"")
+        raise QuestionError(
+            "The question is empty. Type a practice question, for example: "
+            'practice-bot ask "can a child have a second CP plan?"'
+        )
     runtime = _runtime(settings, top_k=top_k)
     questions = [question] if question is not None else (line for line in sys.stdin if line.strip())
     for q in questions:
@@ -160,26 +194,31 @@ def sources(*, settings: Settings) -> None:
     """List the indexed documents with their kind, dates and passage counts."""
     import datetime as dt
 
-    from bot.index_store import load_index
+    from bot.index_store import load_manifest
 
-    loaded = load_index(settings.index_dir, model=settings.model)
-    manifest = loaded.manifest
-    click.echo(f"Index {loaded.path.name}: {manifest.chunk_count} passages, model {manifest.model}, "
-               f"built {manifest.built_at:%Y-%m-%d %H:%M} UTC")
+    folder, manifest = load_manifest(settings.index_dir)
+    click.echo(
+        f"Index {folder.name}: {manifest.chunk_count} passages, model {manifest.model}, "
+        f"built {manifest.built_at:%Y-%m-%d %H:%M} UTC"
+    )
     today = dt.date.today()
     for doc in manifest.documents:
         dates = [f"dated {doc.date}" if doc.date else "undated"]
         if doc.review_due:
             overdue = " (OVERDUE)" if doc.review_due < today else ""
             dates.append(f"review due {doc.review_due}{overdue}")
-        click.echo(f"  {doc.kind:<9} {doc.chunks:>4} passages  {doc.source}\n"
-                   f"            {doc.title} · {' · '.join(dates)}")
+        click.echo(
+            f"  {doc.kind:<9} {doc.chunks:>4} passages  {doc.source}\n"
+            f"            {doc.title} · {' · '.join(dates)}"
+        )
     for skipped in manifest.skipped:
         click.echo(f"  skipped   {skipped.reason}")
 
 
 @cli.command("eval")
-@click.argument("file", required=False, type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@click.argument(
+    "file", required=False, type=click.Path(path_type=Path, exists=True, dir_okay=False)
+)
 @click.option("--verbose", "-v", is_flag=True, help="List every question with its result.")
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
 @_paths
@@ -189,11 +228,17 @@ def evaluate(file: Path | None, verbose: bool, as_json: bool, *, settings: Setti
 
     runtime = _runtime(settings)
     report = run_eval(runtime.answerer, load_cases(file or DEFAULT_SET))
-    click.echo(json.dumps(report.summary(), indent=2) if as_json else format_report(report, verbose=verbose))
+    click.echo(
+        json.dumps(report.summary(), indent=2)
+        if as_json
+        else format_report(report, verbose=verbose)
+    )
 
 
 @cli.command()
-@click.option("--repeat", type=click.IntRange(1, 100), default=5, help="Passes over the question set.")
+@click.option(
+    "--repeat", type=click.IntRange(1, 100), default=5, help="Passes over the question set."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
 @_paths
 def bench(repeat: int, as_json: bool, *, settings: Settings) -> None:

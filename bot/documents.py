@@ -136,7 +136,7 @@ def _markdown_blocks(body: str) -> tuple[list[Block], str | None]:
         elif tok.type == "ordered_list_open":
             item_numbers.append(int(tok.attrs.get("start", 1) or 1) - 1)
         elif tok.type == "bullet_list_open":
-            item_numbers.append(-10**6)  # bullets are numbered by position in the section
+            item_numbers.append(-(10**6))  # bullets are numbered by position in the section
         elif tok.type in ("ordered_list_close", "bullet_list_close"):
             item_numbers.pop()
         elif tok.type == "list_item_open":

@@ -71,7 +71,10 @@ class SentenceTransformerEmbedder:
 
     @property
     def dimension(self) -> int:
-        return int(self.model.get_embedding_dimension())
+        dimension = self.model.get_embedding_dimension()
+        if dimension is None:
+            raise ConfigError(f"The model '{self.name}' does not report its embedding size.")
+        return int(dimension)
 
     def embed(self, texts: Sequence[str], *, progress: bool = False) -> np.ndarray:
         vectors = self.model.encode(

@@ -1,14 +1,14 @@
 """Errors practice-bot raises, translated for people only at the edges (CLI, Slack).
 
-    PracticeBotError
-    ├── ConfigError          settings or templates are unusable
-    ├── DocumentError        one source document cannot be read (skipped, reported)
-    ├── NoDocumentsError     nothing in the knowledge folder could be indexed
-    ├── IndexMissingError    there is no built index where one was expected
-    ├── IndexMismatchError   the index was built by another model or format
-    ├── IndexBusyError       another rebuild holds the index lock
-    ├── EmbedderNotReadyError  the model was used before warm_up()
-    └── QuestionError        the question is empty or unusable
+PracticeBotError
+├── ConfigError          settings or templates are unusable
+├── DocumentError        one source document cannot be read (skipped, reported)
+├── NoDocumentsError     nothing in the knowledge folder could be indexed
+├── IndexMissingError    there is no built index where one was expected
+├── IndexMismatchError   the index was built by another model or format
+├── IndexBusyError       another rebuild holds the index lock
+├── EmbedderNotReadyError  the model was used before warm_up()
+└── QuestionError        the question is empty or unusable
 """
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ DEFAULT_SET = Path("tests/eval/questions.yaml")
 
 
 class Expected(BaseModel):
-    """A passage that correctly answers a question: its document, heading and (optionally) number."""
+    """A passage that answers a question: its document, heading and (optionally) number."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -42,6 +42,7 @@ class Case(BaseModel):
 
     q: str
     expect: tuple[Expected, ...] = ()  # empty: out of scope, the bot must abstain
+    tag: str | None = None  # e.g. "near-domain": sounds like practice, but is not covered
 
 
 class EvalSet(BaseModel):
@@ -68,6 +69,8 @@ class EvalReport:
         m = len(self.out_of_scope) or 1
         abstained_out = sum(not o.answered for o in self.out_of_scope)
         answered_in = sum(o.answered for o in self.in_scope)
+        near = [o for o in self.out_of_scope if o.case.tag == "near-domain"]
+        general = [o for o in self.out_of_scope if o.case.tag != "near-domain"]
         return {
             "in_scope": len(self.in_scope),
             "out_of_scope": len(self.out_of_scope),
@@ -76,6 +79,9 @@ class EvalReport:
             "mrr": sum(1 / o.retrieval_rank for o in self.in_scope if o.retrieval_rank) / n,
             "in_scope_answered": answered_in / n,
             "out_of_scope_abstained": abstained_out / m,
+            "general_out_of_scope_abstained": sum(not o.answered for o in general)
+            / (len(general) or 1),
+            "near_domain_abstained": sum(not o.answered for o in near) / (len(near) or 1),
             "abstention_accuracy": (answered_in + abstained_out)
             / ((len(self.in_scope) + len(self.out_of_scope)) or 1),
         }
@@ -121,7 +127,9 @@ def format_report(report: EvalReport, *, verbose: bool = False) -> str:
         f"In scope: {s['in_scope']} questions   Out of scope: {s['out_of_scope']} questions",
         f"hit@1 {s['hit@1']:.3f}   hit@3 {s['hit@3']:.3f}   MRR@10 {s['mrr']:.3f}",
         f"in-scope answered {s['in_scope_answered']:.3f}   "
-        f"out-of-scope abstained {s['out_of_scope_abstained']:.3f}   "
+        f"out-of-scope abstained {s['out_of_scope_abstained']:.3f} "
+        f"(general {s['general_out_of_scope_abstained']:.3f}, "
+        f"near-domain {s['near_domain_abstained']:.3f})",
         f"abstention accuracy {s['abstention_accuracy']:.3f}",
     ]
     misses = [o for o in report.in_scope if o.rank is None or o.rank > 1]

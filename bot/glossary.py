@@ -83,7 +83,9 @@ class Glossary:
             try:
                 terms.append(Term.model_validate(entry))
             except ValidationError as exc:
-                problem = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+                problem = "; ".join(
+                    f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors()
+                )
                 raise ConfigError(f"Glossary {path}, entry {n} ({entry!r}): {problem}") from None
         return cls(terms)
 
@@ -103,10 +105,14 @@ class Glossary:
             residual = pattern.sub(" ", residual)
             if term.means.lower() not in question.lower():
                 # Put the meaning beside the first mention so the model reads it in context.
-                dense = pattern.sub(lambda m, t=term: f"{m.group(0)} ({t.means})", dense, count=1)
+                dense = pattern.sub(f"\\g<0> ({_escape_template(term.means)})", dense, count=1)
         lexical = " ".join([question, *extra])
         concepts = [(None, (w,)) for w in residual.split()] + concepts
         return Expansion(dense, lexical, tuple(matched), tuple(concepts))
+
+
+def _escape_template(text: str) -> str:
+    return text.replace("\\", "\\\\")
 
 
 def _phrase_pattern(phrase: str) -> str:

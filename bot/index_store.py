@@ -109,14 +109,21 @@ class BuildReport:
 
 
 def build_index(
-    knowledge_dir: Path, index_dir: Path, embedder: Embedder, *, keep: int = 3, progress: bool = False
+    knowledge_dir: Path,
+    index_dir: Path,
+    embedder: Embedder,
+    *,
+    keep: int = 3,
+    progress: bool = False,
 ) -> BuildReport:
     """Index every readable document; unchanged chunks reuse their stored vectors."""
     started = time.perf_counter()
     with _lock(index_dir):
         docs, failed = _read_documents(knowledge_dir)
         if not docs:
-            reasons = "; ".join(f.reason for f in failed) or f"no .md or .txt files in {knowledge_dir}"
+            reasons = (
+                "; ".join(f.reason for f in failed) or f"no .md or .txt files in {knowledge_dir}"
+            )
             raise NoDocumentsError(f"Nothing could be indexed from {knowledge_dir}: {reasons}")
         chunks = [c for d in docs for c in chunk_document(d)]
         previous = _load_previous(index_dir, embedder.name)
@@ -139,8 +146,8 @@ def build_index(
     )
 
 
-def load_index(index_dir: Path, *, model: str) -> LoadedIndex:
-    """Load the current version, refusing one built by another model or format."""
+def load_manifest(index_dir: Path) -> tuple[Path, Manifest]:
+    """The current version's folder and manifest, without loading vectors or a model."""
     folder = current_version_path(index_dir)
     try:
         manifest = Manifest.model_validate_json((folder / "manifest.json").read_text("utf-8"))
@@ -149,6 +156,12 @@ def load_index(index_dir: Path, *, model: str) -> LoadedIndex:
             f"The index at {folder} has no readable manifest ({exc.__class__.__name__}). "
             + REBUILD_HINT
         ) from exc
+    return folder, manifest
+
+
+def load_index(index_dir: Path, *, model: str) -> LoadedIndex:
+    """Load the current version, refusing one built by another model or format."""
+    folder, manifest = load_manifest(index_dir)
     if manifest.format_version != FORMAT_VERSION:
         raise IndexMismatchError(
             f"The index at {folder} is format {manifest.format_version}; this version of "
@@ -211,7 +224,9 @@ def _read_documents(knowledge_dir: Path) -> tuple[list[Document], list[SkippedEn
         raise NoDocumentsError(f"The knowledge folder {knowledge_dir} does not exist.")
     for path, result in iter_documents(knowledge_dir):
         if isinstance(result, DocumentError):
-            failed.append(SkippedEntry(source=path.relative_to(knowledge_dir).as_posix(), reason=str(result)))
+            failed.append(
+                SkippedEntry(source=path.relative_to(knowledge_dir).as_posix(), reason=str(result))
+            )
         else:
             docs.append(result)
     return docs, failed
@@ -259,16 +274,21 @@ def _vectors(
 
 def _stored_rows(previous: LoadedIndex) -> dict[str, list[np.ndarray]]:
     rows: dict[str, list[np.ndarray]] = {
-        c.id: [previous.dense.reconstruct(i)] for i, c in enumerate(previous.chunks)
+        c.id: [np.asarray(previous.dense.reconstruct(i))] for i, c in enumerate(previous.chunks)
     }
     n = len(previous.chunks)
     for offset, owner in enumerate(previous.owners):
-        rows[previous.chunks[int(owner)].id].append(previous.dense.reconstruct(n + offset))
+        rows[previous.chunks[int(owner)].id].append(
+            np.asarray(previous.dense.reconstruct(n + offset))
+        )
     return rows
 
 
 def _manifest(
-    docs: list[Document], chunks: list[Chunk], failed: list[SkippedEntry], model: str,
+    docs: list[Document],
+    chunks: list[Chunk],
+    failed: list[SkippedEntry],
+    model: str,
     shape: tuple[int, ...],
 ) -> Manifest:
     per_doc: dict[str, int] = {}
@@ -286,8 +306,13 @@ def _manifest(
         built_at=dt.datetime.now(dt.UTC),
         documents=[
             DocumentEntry(
-                source=d.source, sha256=d.sha256, title=d.title, kind=d.kind.value,
-                date=d.date, review_due=d.review_due, chunks=per_doc.get(d.source, 0),
+                source=d.source,
+                sha256=d.sha256,
+                title=d.title,
+                kind=d.kind.value,
+                date=d.date,
+                review_due=d.review_due,
+                chunks=per_doc.get(d.source, 0),
                 local_authority=_text_or_none(d.metadata.get("local_authority")),
             )
             for d in docs
@@ -301,7 +326,11 @@ def _text_or_none(value: object) -> str | None:
 
 
 def _write_version(
-    index_dir: Path, manifest: Manifest, chunks: list[Chunk], vectors: np.ndarray, owners: np.ndarray
+    index_dir: Path,
+    manifest: Manifest,
+    chunks: list[Chunk],
+    vectors: np.ndarray,
+    owners: np.ndarray,
 ) -> str:
     versions = index_dir / "versions"
     versions.mkdir(parents=True, exist_ok=True)

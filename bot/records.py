@@ -100,7 +100,7 @@ class Hit:
     """A chunk found by retrieval, with the evidence for it."""
 
     chunk: Chunk
-    score: float  # fused score scaled to 0..1, higher is better
+    score: float  # fused: cosine similarity + weighted, scaled BM25; higher is better
     similarity: float  # cosine similarity of the question and the chunk
     lexical: float  # BM25 score (0 when no query term matched)
 

@@ -35,7 +35,11 @@ def render_citation(passage: Passage, answer: Answer, templates: Templates) -> l
     lines = textwrap.wrap(head, WIDTH, subsequent_indent="    ")
     lines.append(f"    {badge} · {' · '.join(dated)}" if dated else f"    {badge}")
     if chunk.review_due and answer.today and chunk.review_due < answer.today:
-        lines.append("    " + templates.render("review_overdue", date=format_date(chunk.review_due)))
-    lines += textwrap.wrap(f"“{passage.quote}”", WIDTH, initial_indent="    ", subsequent_indent="    ")
+        lines.append(
+            "    " + templates.render("review_overdue", date=format_date(chunk.review_due))
+        )
+    lines += textwrap.wrap(
+        f"“{passage.quote}”", WIDTH, initial_indent="    ", subsequent_indent="    "
+    )
     lines.append(f"    {chunk.source}")
     return lines

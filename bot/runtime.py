@@ -59,10 +59,15 @@ def start(
     try:
         index = load_index(settings.index_dir, model=embedder.name)
     except IndexMissingError:
-        on_build(f"No index yet in {settings.index_dir}: building one from {settings.knowledge_dir}.")
+        on_build(
+            f"No index yet in {settings.index_dir}: building one from {settings.knowledge_dir}."
+        )
         built = build_index(
-            settings.knowledge_dir, settings.index_dir, embedder,
-            keep=settings.versions_kept, progress=progress,
+            settings.knowledge_dir,
+            settings.index_dir,
+            embedder,
+            keep=settings.versions_kept,
+            progress=progress,
         )
         index = load_index(settings.index_dir, model=embedder.name)
     retriever = Retriever(index, embedder, glossary)

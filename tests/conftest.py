@@ -46,9 +46,12 @@ FINDINGS = """---
 title: Focused visit letter
 kind: findings
 date: 2018-11-22
+local_authority: Sheffield
 ---
 
 # Focused visit letter
+
+This letter summarises the findings of a focused visit to Sheffield children's services.
 
 ## Findings
 
@@ -102,6 +105,8 @@ GLOSSARY = """terms:
     also: [pre-proceedings letter]
   - term: RCPC
     means: review child protection conference
+  - term: LADO
+    means: local authority designated officer
 """
 
 

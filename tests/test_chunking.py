@@ -11,7 +11,11 @@ def _chunks(path: Path, root: Path):
 
 def test_numbered_points_stay_separate_and_are_cited_by_number(knowledge: Path) -> None:
     chunks = _chunks(knowledge / "findings" / "letter.md", knowledge)
-    assert [c.section for c in chunks] == ["Findings, para 1", "Findings, para 2"]
+    assert [c.section for c in chunks] == [
+        "Introduction, para 1",
+        "Findings, para 1",
+        "Findings, para 2",
+    ]
 
 
 def test_a_lead_in_ending_with_a_colon_keeps_its_list(knowledge: Path) -> None:
@@ -43,14 +47,22 @@ def test_long_paragraphs_split_only_at_sentence_ends(tmp_path: Path) -> None:
 
 
 def test_short_paragraphs_under_one_heading_are_joined(tmp_path: Path) -> None:
-    (tmp_path / "short.md").write_text("# T\n\n## H\n\nOne short line.\n\nAnother short line.\n", encoding="utf-8")
+    (tmp_path / "short.md").write_text(
+        "# T\n\n## H\n\nOne short line.\n\nAnother short line.\n", encoding="utf-8"
+    )
     chunks = _chunks(tmp_path / "short.md", tmp_path)
-    assert [(c.text, c.section) for c in chunks] == [("One short line. Another short line.", "H, paras 1-2")]
+    assert [(c.text, c.section) for c in chunks] == [
+        ("One short line. Another short line.", "H, paras 1-2")
+    ]
 
 
 def test_long_passages_get_one_window_per_sentence(tmp_path: Path) -> None:
-    sentences = [f"Sentence number {n} says something about visits and plans here." for n in range(6)]
-    (tmp_path / "doc.md").write_text("# Doc\n\n## Visits\n\n" + " ".join(sentences), encoding="utf-8")
+    sentences = [
+        f"Sentence number {n} says something about visits and plans here." for n in range(6)
+    ]
+    (tmp_path / "doc.md").write_text(
+        "# Doc\n\n## Visits\n\n" + " ".join(sentences), encoding="utf-8"
+    )
     (tmp_path / "short.md").write_text("# Short\n\nOne line. Two lines here.", encoding="utf-8")
     windows = sentence_windows(_chunks(tmp_path / "doc.md", tmp_path)[0])
     assert windows == [f"Doc. Visits. {s}" for s in sentences]

@@ -10,8 +10,13 @@ from bot.records import Kind
 
 def test_markdown_front_matter_headings_and_numbered_points(knowledge: Path) -> None:
     doc = load_document(knowledge / "findings" / "letter.md", knowledge_dir=knowledge)
-    assert (doc.title, doc.kind, doc.date) == ("Focused visit letter", Kind.FINDINGS, dt.date(2018, 11, 22))
+    assert (doc.title, doc.kind, doc.date) == (
+        "Focused visit letter",
+        Kind.FINDINGS,
+        dt.date(2018, 11, 22),
+    )
     assert [(b.heading_path, b.paragraph) for b in doc.blocks] == [
+        (("Focused visit letter",), 1),
         (("Focused visit letter", "Findings"), 1),
         (("Focused visit letter", "Findings"), 2),
     ]
@@ -37,7 +42,8 @@ def test_document_without_front_matter_gets_defaults_from_its_name(tmp_path: Pat
 def test_plain_text_rejoins_a_sentence_cut_by_a_page_break(tmp_path: Path) -> None:
     path = tmp_path / "letter.txt"
     path.write_text(
-        "Findings\n\n- Placements were identified promptly, and\n\n\n\nthese met the children's needs.\n",
+        "Findings\n\n- Placements were identified promptly, and\n\n\n\n"
+        "these met the children's needs.\n",
         encoding="utf-8",
     )
     doc = load_document(path, knowledge_dir=tmp_path)
@@ -58,7 +64,9 @@ def test_plain_text_rejoins_a_sentence_cut_by_a_page_break(tmp_path: Path) -> No
         (b"---\nreview_due: next year\n---\nText.\n", "review_due 'next year' is not a date"),
     ],
 )
-def test_unreadable_documents_are_named_with_the_reason(tmp_path: Path, content: bytes, reason: str) -> None:
+def test_unreadable_documents_are_named_with_the_reason(
+    tmp_path: Path, content: bytes, reason: str
+) -> None:
     path = tmp_path / "broken.md"
     path.write_bytes(content)
     with pytest.raises(DocumentError, match=reason) as info:

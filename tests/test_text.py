@@ -11,7 +11,9 @@ def test_sentences_do_not_break_at_abbreviations() -> None:
 
 def test_sentences_split_before_numbers_and_quotes() -> None:
     assert split_sentences('It ends here. 26 weeks is the limit. "Quoted" too.') == [
-        "It ends here.", "26 weeks is the limit.", '"Quoted" too.',
+        "It ends here.",
+        "26 weeks is the limit.",
+        '"Quoted" too.',
     ]
 
 

@@ -1,0 +1,124 @@
+import datetime as dt
+
+import pytest
+
+from bot.errors import QuestionError
+from bot.records import Kind
+from bot.render_text import render_answer
+from bot.runtime import Runtime, start
+from bot.settings import Settings
+
+from .conftest import FakeEmbedder
+
+
+def test_a_covered_question_is_answered_with_guidance_and_the_finding(runtime: Runtime) -> None:
+    answer = runtime.answerer.answer("can a child have a second CP plan?")
+    assert answer.answered
+    kinds = [p.hit.chunk.kind for p in answer.passages]
+    assert kinds[0] is Kind.GUIDANCE and Kind.FINDINGS in kinds
+    assert [p.marker for p in answer.passages] == list(range(1, len(answer.passages) + 1))
+    finding = next(p for p in answer.passages if p.hit.chunk.kind is Kind.FINDINGS)
+    assert finding.hit.chunk.section == "Findings, para 1"
+    assert "Nothing in national guidance prevents a child" in answer.text
+    assert (
+        'Inspectors found (Focused visit letter, 22 November 2018): "Inspectors also identified'
+        "" in answer.text
+    )
+    assert answer.text.rstrip().endswith(f"[{finding.marker}]")
+
+
+def test_the_lead_quotes_the_sentence_that_matches_not_the_first_one(runtime: Runtime) -> None:
+    answer = runtime.answerer.answer("second plan confusion")
+    finding = next(p for p in answer.passages if p.hit.chunk.kind is Kind.FINDINGS)
+    assert finding.lead_sentence.startswith("Inspectors also identified")
+
+
+def test_a_long_passage_is_quoted_around_its_best_sentence(
+    settings: Settings, fake_embedder: FakeEmbedder
+) -> None:
+    filler = [
+        f"Visits in week {n} were recorded on the day with the child's words." for n in range(12)
+    ]
+    filler.insert(6, "Chronologies must be updated after every significant event.")
+    (settings.knowledge_dir / "guidance" / "long.md").write_text(
+        "# Recording\n\n## Notes\n\n" + " ".join(filler), encoding="utf-8"
+    )
+    answer = start(settings, embedder=fake_embedder, progress=False).answerer.answer(
+        "when must chronologies be updated"
+    )
+    passage = answer.passages[0]
+    assert passage.lead_sentence == "Chronologies must be updated after every significant event."
+    assert passage.quote.startswith("… ") and passage.quote.endswith(" …")
+    assert passage.lead_sentence in passage.quote
+    assert len(passage.quote.split()) <= 75
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how do I claim mileage expenses",
+        "what is the weather in Sheffield",
+        "what is the LADO threshold",
+    ],
+)
+def test_questions_the_sources_do_not_cover_are_not_answered(
+    runtime: Runtime, question: str
+) -> None:
+    answer = runtime.answerer.answer(question)
+    assert not answer.answered
+    assert answer.passages == ()
+    assert answer.text.startswith("Not found in the findings or guidance")
+    assert "principal social worker" in answer.text
+
+
+def test_the_place_the_findings_are_about_is_not_searched_for(runtime: Runtime) -> None:
+    retrieval = runtime.answerer.retriever.retrieve("Sheffield's review conference timescale")
+    assert "Sheffield" not in retrieval.expanded
+    assert retrieval.hits[0].chunk.section == "Review conferences, para 1"
+
+
+@pytest.mark.parametrize("question", ["", "   \n\t "])
+def test_an_empty_question_is_refused_clearly(runtime: Runtime, question: str) -> None:
+    with pytest.raises(QuestionError, match="The question is empty"):
+        runtime.answerer.answer(question)
+
+
+def test_a_long_question_is_cut_with_a_notice(runtime: Runtime) -> None:
+    answer = runtime.answerer.answer("review conference timescale " + "word " * 1000)
+    assert len(answer.question) <= runtime.settings.max_question_chars
+    assert answer.notices == (
+        "The question was longer than 2000 characters, so only the first 2000 were used.",
+    )
+
+
+def test_guidance_past_its_review_date_is_flagged(runtime: Runtime) -> None:
+    answer = runtime.answerer.answer("what must a letter before proceedings contain?")
+    citation = answer.to_json()["citations"][0]
+    assert citation["source"] == "guidance/letters.md"
+    assert citation["review_overdue"] is True
+    assert "Due for review since 1 June 2025" in render_answer(answer, runtime.templates)
+
+
+def test_the_json_contract(runtime: Runtime) -> None:
+    data = runtime.answerer.answer("RCPC timescale").to_json()
+    assert {"question", "answered", "answer", "citations"} <= set(data)
+    assert data["answered"] is True
+    first = data["citations"][0]
+    assert {"title", "section", "text", "score", "kind", "source", "chunk_id"} <= set(first)
+    assert first["section"] == "Review conferences, para 1"
+    assert first["date"] == "2026-01-10"
+    scores = [c["score"] for c in data["citations"]]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_rendering_labels_findings_and_guidance(runtime: Runtime) -> None:
+    text = render_answer(runtime.answerer.answer("second cp plan"), runtime.templates)
+    assert "Inspection finding · letter of 22 November 2018" in text
+    assert "Guidance · reviewed 10 January 2026 · review due 10 January 2027" in text
+    assert "findings/letter.md" in text
+
+
+def test_today_is_injectable_for_review_dates(runtime: Runtime) -> None:
+    runtime.answerer._today = lambda: dt.date(2025, 1, 1)
+    data = runtime.answerer.answer("what must a letter before proceedings contain?").to_json()
+    assert data["citations"][0]["review_overdue"] is False

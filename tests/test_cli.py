@@ -1,0 +1,125 @@
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from bot import runtime as runtime_module
+from bot.cli import cli
+from bot.settings import Settings
+
+from .conftest import FakeEmbedder
+
+
+@pytest.fixture
+def run(settings: Settings, monkeypatch: pytest.MonkeyPatch, tmp_path: Path):  # type: ignore[no-untyped-def]
+    """Invoke the CLI as a user would, with the fake embedder and the test folders."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(runtime_module, "make_embedder", lambda s: FakeEmbedder())
+    for name in ("knowledge_dir", "index_dir", "prompts_dir"):
+        monkeypatch.setenv(f"PRACTICE_BOT_{name.upper()}", str(getattr(settings, name)))
+    for name in ("strong_similarity", "min_similarity", "min_coverage"):
+        monkeypatch.setenv(f"PRACTICE_BOT_{name.upper()}", str(getattr(settings, name)))
+
+    def invoke(*args: str, stdin: str | None = None):  # type: ignore[no-untyped-def]
+        return CliRunner().invoke(cli, list(args), input=stdin, catch_exceptions=False)
+
+    return invoke
+
+
+def test_index_build_reports_what_it_indexed(run) -> None:  # type: ignore[no-untyped-def]
+    result = run("index", "build")
+    assert result.exit_code == 0, result.output
+    assert "3 documents" in result.output
+    assert "added: findings/letter.md, guidance/letters.md, guidance/plans.md" in result.output
+
+
+def test_ask_json_answers_each_line_of_standard_input(run) -> None:  # type: ignore[no-untyped-def]
+    result = run("ask", "--json", stdin="second cp plan?\n\nhow do I claim mileage?\n")
+    assert result.exit_code == 0, result.output
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [(d["question"], d["answered"]) for d in lines] == [
+        ("second cp plan?", True),
+        ("how do I claim mileage?", False),
+    ]
+    assert lines[0]["citations"][0]["source"] == "guidance/plans.md"
+    assert lines[1]["citations"] == []
+
+
+def test_ask_builds_the_index_first_when_there_is_none(run, settings: Settings) -> None:  # type: ignore[no-untyped-def]
+    result = run("ask", "RCPC timescale")
+    assert "No index yet" in result.stderr
+    assert (settings.index_dir / "CURRENT").exists()
+    assert "Review conferences, para 1" in result.stdout
+
+
+def test_ask_k_limits_the_citations(run) -> None:  # type: ignore[no-untyped-def]
+    result = run("ask", "-k", "1", "--json", "second cp plan")
+    assert len(json.loads(result.stdout)["citations"]) == 1
+
+
+@pytest.mark.parametrize("question", ["", "   "])
+def test_an_empty_question_exits_2_with_a_clear_message(run, question: str) -> None:  # type: ignore[no-untyped-def]
+    result = run("ask", question)
+    assert result.exit_code == 2
+    assert "The question is empty" in result.output
+
+
+def test_an_index_from_another_model_is_a_one_line_error(
+    run, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    run("index", "build")
+
+    class OtherModel(FakeEmbedder):
+        name = "other-model"
+
+    monkeypatch.setattr(runtime_module, "make_embedder", lambda s: OtherModel())
+    result = run("ask", "second cp plan")
+    assert result.exit_code == 1
+    assert "built with the model 'fake-hash-256'" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_sources_lists_documents_with_kind_dates_and_overdue_reviews(run) -> None:  # type: ignore[no-untyped-def]
+    run("index", "build")
+    result = run("sources")
+    assert result.exit_code == 0
+    assert "findings" in result.output and "guidance/plans.md" in result.output
+    assert "review due 2025-06-01 (OVERDUE)" in result.output
+    assert "dated 2018-11-22" in result.output
+
+
+def test_a_stale_index_is_pointed_out(run, settings: Settings) -> None:  # type: ignore[no-untyped-def]
+    run("index", "build")
+    (settings.knowledge_dir / "guidance" / "new.md").write_text(
+        "# New\n\nNew text.\n", encoding="utf-8"
+    )
+    result = run("ask", "second cp plan")
+    assert "knowledge folder has changed since the index was built" in result.stderr
+
+
+def test_eval_prints_the_figures(run, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    cases = tmp_path / "cases.yaml"
+    cases.write_text(
+        "in_scope:\n"
+        "  - q: second cp plan\n"
+        "    expect: [{source: guidance/plans.md, section: Second or subsequent plans}]\n"
+        "  - q: rcpc timescale\n"
+        "    expect: [{source: findings/letter.md, section: Findings, para: 2}]\n"
+        "out_of_scope:\n"
+        "  - q: how do I claim mileage\n",
+        encoding="utf-8",
+    )
+    result = run("eval", str(cases), "--json")
+    figures = json.loads(result.stdout)
+    assert figures["hit@1"] == 0.5
+    assert figures["out_of_scope_abstained"] == 1.0
+    assert figures["in_scope"] == 2
+
+
+def test_run_is_the_terminal_chat_on_the_same_pipeline(run) -> None:  # type: ignore[no-untyped-def]
+    result = run("run", stdin="second cp plan?\n   \nhow do I claim mileage?\n")
+    assert result.exit_code == 0
+    assert result.stdout.count("> ") == 2
+    assert "[1] Child protection plans — Second or subsequent plans, para 1" in result.stdout
+    assert "Not found in the findings or guidance" in result.stdout
