@@ -57,6 +57,9 @@ class SentenceTransformerEmbedder:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")  # belt and braces: never reach a hub
         os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
         from sentence_transformers import SentenceTransformer  # heavy: imported on first use
+        from transformers.utils import logging as transformers_logging
+
+        transformers_logging.disable_progress_bar()  # no "Loading weights" bar in a chat
 
         self._model = SentenceTransformer(path, device="cpu", local_files_only=True)
         self._model.encode(["warm up"], normalize_embeddings=True)  # first call pays set-up
