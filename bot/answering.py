@@ -65,14 +65,15 @@ class Answerer:
         self.policy = policy
         self._today = today
 
-    def answer(self, question: str) -> Answer:
+    def answer(self, question: str, *, top_k: int | None = None) -> Answer:
+        """The reply to one question; `top_k` overrides how many passages may be cited."""
         text, notices = self.clean(question)
         retrieval = self.retriever.retrieve(text, limit=CANDIDATES)
         today = self._today()
         if not self.policy.should_answer(retrieval):
             message = self.templates.render("abstain", contact=self.policy.contact)
             return Answer(text, False, message, (), tuple(notices), today)
-        passages = self._passages(retrieval)
+        passages = self._passages(retrieval, top_k or self.policy.top_k)
         lead = "\n".join(self._lead_line(p) for p in _lead_passages(passages))
         return Answer(text, True, lead, tuple(passages), tuple(notices), today)
 
@@ -89,14 +90,14 @@ class Answerer:
             notices.append(self.templates.render("question_truncated", limit=limit))
         return text, notices
 
-    def _passages(self, retrieval: Retrieval) -> list[Passage]:
+    def _passages(self, retrieval: Retrieval, top_k: int) -> list[Passage]:
         floor = max(
             self.policy.min_similarity, retrieval.top_similarity - self.policy.citation_margin
         )
         chosen: list[Hit] = []
         per_doc: dict[str, int] = {}
         for hit in retrieval.hits:
-            if len(chosen) == self.policy.top_k:
+            if len(chosen) == top_k:
                 break
             if chosen and hit.similarity < floor:
                 continue
@@ -106,7 +107,7 @@ class Answerer:
             chosen.append(hit)
         companion = self._companion(retrieval, chosen)
         if companion is not None:
-            chosen = [*chosen[: self.policy.top_k - 1], companion]
+            chosen = [*chosen[: top_k - 1], companion]
         return [_passage(n, hit, retrieval.concepts) for n, hit in enumerate(chosen, 1)]
 
     def _companion(self, retrieval: Retrieval, chosen: list[Hit]) -> Hit | None:

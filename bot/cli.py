@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 
 import click
 
-from bot.errors import PracticeBotError, QuestionError
+from bot.errors import ConfigError, PracticeBotError, QuestionError
 from bot.settings import Settings
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -182,10 +182,78 @@ def chat(*, settings: Settings) -> None:
 @cli.command()
 @_paths
 def run(*, settings: Settings) -> None:
-    """The main job: the local terminal chat (the Slack bot arrives with the Slack front end)."""
-    from bot.chat import run_chat
+    """The main job: the Slack bot when Slack tokens are set, otherwise the terminal chat.
 
-    run_chat(_runtime(settings), stdin=sys.stdin, out=click.echo)
+    SLACK_BOT_TOKEN with SLACK_APP_TOKEN runs Socket Mode; SLACK_BOT_TOKEN with
+    SLACK_SIGNING_SECRET serves HTTP on $PORT (default 3000)."""
+    import os
+
+    mode = settings.slack_mode
+    if mode is None:
+        from bot.chat import run_chat
+
+        run_chat(_runtime(settings), stdin=sys.stdin, out=click.echo)
+        return
+    _serve(settings, http=mode == "http", host="0.0.0.0", port=int(os.environ.get("PORT", "3000")))
+
+
+@cli.command()
+@click.option(
+    "--http", "http", is_flag=True, help="Serve Slack's HTTP requests instead of Socket Mode."
+)
+@click.option("--port", type=int, default=3000, show_default=True, help="Port for --http.")
+@click.option("--host", default="0.0.0.0", show_default=True, help="Address for --http.")
+@_paths
+def serve(http: bool, port: int, host: str, *, settings: Settings) -> None:
+    """Run the Slack bot: Socket Mode by default, or HTTP at POST /slack/events with --http."""
+    _serve(settings, http=http, host=host, port=port)
+
+
+def _serve(settings: Settings, *, http: bool, host: str, port: int) -> None:
+    import logging
+
+    from bot.runtime import slack_app
+    from bot.slack.serve import serve_http, serve_socket_mode
+
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    if http and settings.slack_signing_secret is None:
+        raise ConfigError(
+            "SLACK_SIGNING_SECRET is not set: HTTP mode verifies every request with it."
+        )
+    app = slack_app(_runtime(settings))  # model and index load here, before the first event
+    if http:
+        serve_http(app, host=host, port=port)
+    else:
+        serve_socket_mode(app, settings)
+
+
+@cli.command()
+@click.option("--limit", type=click.IntRange(1, 100), default=10, show_default=True)
+@_paths
+def feedback(limit: int, *, settings: Settings) -> None:
+    """Summarise usage: answers most often marked unhelpful, documents most cited, abstentions."""
+    from bot.usage_store import UsageStore
+
+    summary = UsageStore(settings.usage_db, store_text=settings.store_question_text).summary(
+        limit=limit
+    )
+    click.echo(
+        f"{summary.answers} answers, {summary.abstained} abstained "
+        f"({summary.abstention_rate:.0%}); feedback: {summary.helpful} helpful, "
+        f"{summary.unhelpful} not helpful"
+    )
+    if summary.most_unhelpful:
+        click.echo("\nMost often marked not helpful:")
+        for item in summary.most_unhelpful:
+            click.echo(f"  {item.unhelpful} x {item.question}")
+            for citation in item.citations:
+                click.echo(f"        cited {citation}")
+    if summary.most_cited:
+        click.echo("\nDocuments most cited:")
+        for source, count in summary.most_cited:
+            click.echo(f"  {count:>5}  {source}")
 
 
 @cli.command()

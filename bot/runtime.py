@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from bot.answering import Answerer, AnswerPolicy
 from bot.embedder import Embedder, SentenceTransformerEmbedder
@@ -12,7 +13,11 @@ from bot.glossary import Glossary
 from bot.index_store import BuildReport, LoadedIndex, build_index, load_index
 from bot.retriever import Retriever
 from bot.settings import Settings
-from bot.templates import Templates
+from bot.templates import Templates, load_examples
+
+if TYPE_CHECKING:
+    from slack_bolt import App
+    from slack_sdk import WebClient
 
 
 @dataclass(frozen=True)
@@ -73,3 +78,20 @@ def start(
     retriever = Retriever(index, embedder, glossary)
     answerer = Answerer(retriever, templates, policy_from(settings))
     return Runtime(settings, embedder, index, answerer, templates, built)
+
+
+def slack_app(runtime: Runtime, *, client: WebClient | None = None) -> App:
+    """The Bolt app over this runtime's pipeline (the usage store opens here, not at import)."""
+    from bot.slack.app import create_app
+    from bot.slack.replies import SlackDeps
+    from bot.usage_store import UsageStore
+
+    settings = runtime.settings
+    deps = SlackDeps(
+        answerer=runtime.answerer,
+        templates=runtime.templates,
+        store=UsageStore(settings.usage_db, store_text=settings.store_question_text),
+        documents=lambda: runtime.index.manifest.documents,
+        examples=load_examples(settings.prompts_dir),
+    )
+    return create_app(settings, deps, client=client)

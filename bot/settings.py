@@ -3,18 +3,29 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Annotated
 
-from pydantic import Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 BUNDLED_MODEL = "all-MiniLM-L6-v2"
+
+
+def _slack(name: str) -> AliasChoices:
+    """SLACK_<NAME> in the environment; the field's own name when built in code."""
+    field = f"slack_{name.lower()}"
+    return AliasChoices(f"SLACK_{name}", f"PRACTICE_BOT_SLACK_{name}", field)
 
 
 class Settings(BaseSettings):
     """Where the knowledge and index live, which model embeds, and how answers are shaped."""
 
     model_config = SettingsConfigDict(
-        env_prefix="PRACTICE_BOT_", env_file=".env", extra="ignore", frozen=True
+        env_prefix="PRACTICE_BOT_",
+        env_file=".env",
+        extra="ignore",
+        frozen=True,
+        populate_by_name=True,
     )
 
     knowledge_dir: Path = Path("knowledge")
@@ -34,6 +45,52 @@ class Settings(BaseSettings):
     min_coverage: float = Field(default=0.25, ge=0, le=1)
     contact: str = "your practice supervisor or the principal social worker"
     versions_kept: int = Field(default=3, ge=1)
+
+    # Slack: the usual SLACK_* names, as Slack's own tools use them.
+    slack_bot_token: SecretStr | None = Field(default=None, validation_alias=_slack("BOT_TOKEN"))
+    slack_app_token: SecretStr | None = Field(default=None, validation_alias=_slack("APP_TOKEN"))
+    slack_signing_secret: SecretStr | None = Field(
+        default=None, validation_alias=_slack("SIGNING_SECRET")
+    )
+    slack_api_url: str = Field(
+        default="https://slack.com/api/",
+        validation_alias=_slack("API_URL"),
+        description="The Web API base URL: Slack's, a GovSlack one, or a local fake in tests.",
+    )
+    slack_admin_user_ids: Annotated[frozenset[str], NoDecode] = Field(
+        default=frozenset(), validation_alias=_slack("ADMIN_USER_IDS")
+    )
+    store_question_text: bool = Field(
+        default=False,
+        description="Keep question text in the usage store (off: only a keyed hash is kept).",
+    )
+
+    @field_validator("slack_api_url")
+    @classmethod
+    def _trailing_slash(cls, value: str) -> str:
+        return value if value.endswith("/") else value + "/"
+
+    @field_validator("slack_admin_user_ids", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: object) -> object:
+        if isinstance(value, str):
+            return frozenset(v.strip() for v in value.split(",") if v.strip())
+        return value
+
+    @property
+    def slack_mode(self) -> str | None:
+        """'socket' or 'http' when Slack is configured enough to run, otherwise None."""
+        if self.slack_bot_token is None:
+            return None
+        if self.slack_app_token is not None:
+            return "socket"
+        if self.slack_signing_secret is not None:
+            return "http"
+        return None
+
+    @property
+    def usage_db(self) -> Path:
+        return self.data_dir / "usage.sqlite3"
 
     @property
     def glossary_path(self) -> Path:

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from string import Template
 
+import yaml
+
 from bot.errors import ConfigError
 
 # Each template's file name (without .txt) and the placeholders it must use.
@@ -19,6 +21,11 @@ REQUIRED: dict[str, frozenset[str]] = {
     "review_overdue": frozenset({"date"}),
     "badge_findings": frozenset(),
     "badge_guidance": frozenset(),
+    "working": frozenset(),
+    "shared_by": frozenset({"user"}),
+    "feedback_thanks": frozenset(),
+    "feedback_failed": frozenset(),
+    "slack_error": frozenset(),
 }
 
 
@@ -54,3 +61,18 @@ class Templates:
 
     def render(self, name: str, **values: object) -> str:
         return self.texts[name].substitute({k: str(v) for k, v in values.items()})
+
+
+def load_examples(folder: Path) -> dict[str, list[str]]:
+    """Example questions by audience (prompts/examples.yaml), for the App Home and prompts."""
+    path = folder / "examples.yaml"
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise ConfigError(f"{path}: cannot be read as YAML ({exc})") from exc
+    if not isinstance(data, dict) or not all(
+        isinstance(k, str) and isinstance(v, list) and v and all(isinstance(q, str) for q in v)
+        for k, v in data.items()
+    ):
+        raise ConfigError(f"{path}: must map each audience to a list of example questions")
+    return {k: list(v) for k, v in data.items()}

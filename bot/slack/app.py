@@ -1,0 +1,72 @@
+"""Building the Bolt app: one function, from settings, the answering pipeline and a WebClient."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt import App, BoltResponse
+from slack_sdk import WebClient
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
+    ServerErrorRetryHandler,
+)
+
+from bot.errors import ConfigError
+from bot.settings import Settings
+from bot.slack.listeners import register_listeners
+from bot.slack.replies import SlackDeps
+
+log = logging.getLogger(__name__)
+
+
+def build_client(settings: Settings) -> WebClient:
+    """The Web API client: Slack's URL or SLACK_API_URL, with retries on 429, 5xx and drops."""
+    if settings.slack_bot_token is None:
+        raise ConfigError("SLACK_BOT_TOKEN is not set: the Slack bot needs its bot token (xoxb-…).")
+    return WebClient(
+        token=settings.slack_bot_token.get_secret_value(),
+        base_url=settings.slack_api_url,
+        timeout=10,
+        retry_handlers=[
+            RateLimitErrorRetryHandler(max_retry_count=3),
+            ServerErrorRetryHandler(max_retry_count=2),
+            ConnectionErrorRetryHandler(max_retry_count=2),
+        ],
+    )
+
+
+def create_app(settings: Settings, deps: SlackDeps, *, client: WebClient | None = None) -> App:
+    """The Bolt app with every listener registered and one error handler."""
+    secret = settings.slack_signing_secret
+    app = App(
+        client=client or build_client(settings),
+        signing_secret=secret.get_secret_value() if secret else None,
+        # Socket Mode needs no signing secret; HTTP mode always verifies signatures.
+        request_verification_enabled=secret is not None,
+        logger=logging.getLogger("bot.slack.bolt"),
+    )
+    register_listeners(app, deps)
+
+    @app.error
+    def on_error(
+        error: Exception, body: dict[str, Any], client: WebClient, respond: Any
+    ) -> BoltResponse:
+        """The trace goes to the log; the person who asked gets one short, friendly line."""
+        log.error("listener failed", exc_info=error)
+        message = deps.templates.render("slack_error")
+        try:
+            if body.get("response_url") and respond is not None:
+                respond(response_type="ephemeral", replace_original=False, text=message)
+            elif event := body.get("event"):
+                if event.get("channel") and event.get("ts"):
+                    thread = event.get("thread_ts") or event["ts"]
+                    client.chat_postMessage(
+                        channel=event["channel"], thread_ts=thread, text=message
+                    )
+        except Exception:  # the user-facing note is best effort; the original error is logged
+            log.warning("could not tell the user about the failure", exc_info=True)
+        return BoltResponse(status=200, body="")
+
+    return app

@@ -1,0 +1,22 @@
+"""/ask QUESTION: acknowledged at once, answered privately with a button to share."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Ack, App, Respond
+
+from bot.slack.replies import SlackDeps
+
+
+def register(app: App, deps: SlackDeps) -> None:
+    @app.command("/ask")
+    def on_ask(ack: Ack, command: dict[str, Any], respond: Respond) -> None:
+        ack()  # within Slack's 3 seconds; the answer follows through response_url
+        reply = deps.reply(
+            command.get("text", ""),
+            user_id=command.get("user_id", ""),
+            surface="command",
+            share=True,
+        )
+        respond(response_type="ephemeral", text=reply.text, blocks=reply.blocks)

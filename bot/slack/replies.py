@@ -1,0 +1,105 @@
+"""What every Slack surface shares: turn a question into a posted answer, and record it."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.answering import Answerer
+from bot.errors import QuestionError
+from bot.index_store import DocumentEntry
+from bot.records import Answer
+from bot.slack.blocks import Block, answer_message
+from bot.slack.dedupe import SeenOnce
+from bot.slack.markup import escape, question_from_slack
+from bot.templates import Templates
+from bot.usage_store import UsageStore
+
+log = logging.getLogger(__name__)
+WORKING_REACTION = "mag"
+
+
+@dataclass
+class SlackDeps:
+    """What the listeners need, built once at start-up by the composition root."""
+
+    answerer: Answerer
+    templates: Templates
+    store: UsageStore
+    documents: Callable[[], Sequence[DocumentEntry]]
+    examples: dict[str, list[str]]
+    seen: SeenOnce = field(default_factory=SeenOnce)
+
+    def reply(self, raw_text: str, *, user_id: str, surface: str, share: bool = False) -> Reply:
+        """Answer a Slack message's text; an empty question gets the help text instead."""
+        question = question_from_slack(raw_text)
+        try:
+            answer = self.answerer.answer(question)
+        except QuestionError:
+            help_text = escape(self.templates.render("help"))
+            return Reply(None, None, help_text, [_section(help_text)])
+        answer_id = self.store.record_answer(answer, user_id=user_id, surface=surface)
+        text, blocks = answer_message(answer, self.templates, answer_id=answer_id, share=share)
+        log.info(
+            "answered %s on %s (answered=%s, %d passages)",
+            answer_id,
+            surface,
+            answer.answered,
+            len(answer.passages),
+        )
+        return Reply(answer, answer_id, text, blocks)
+
+
+@dataclass(frozen=True)
+class Reply:
+    answer: Answer | None  # None when the message held no question
+    answer_id: str | None
+    text: str
+    blocks: list[Block]
+
+
+def answer_message_event(
+    deps: SlackDeps,
+    client: WebClient,
+    event: dict[str, Any],
+    *,
+    event_id: str | None,
+    surface: str,
+    in_thread: bool,
+) -> None:
+    """Answer a mention or DM once, showing a reaction while the answer is found."""
+    channel, ts = event["channel"], event["ts"]
+    if not deps.seen.first(event_id, f"{channel}:{ts}"):
+        log.info("skipped a repeated delivery of %s", event_id or f"{channel}:{ts}")
+        return
+    _react(client, "reactions_add", channel, ts)
+    try:
+        reply = deps.reply(event.get("text", ""), user_id=event.get("user", ""), surface=surface)
+    finally:
+        _react(client, "reactions_remove", channel, ts)
+    thread_ts = event.get("thread_ts") or ts if in_thread else None
+    client.chat_postMessage(
+        channel=channel,
+        thread_ts=thread_ts,
+        text=reply.text,
+        blocks=reply.blocks,
+        unfurl_links=False,
+        unfurl_media=False,
+    )
+
+
+def _react(client: WebClient, method: str, channel: str, ts: str) -> None:
+    """The 'working on it' reaction is a courtesy: failing to set it never stops the answer."""
+    try:
+        getattr(client, method)(channel=channel, timestamp=ts, name=WORKING_REACTION)
+    except SlackApiError as exc:
+        log.info("%s failed: %s", method, exc.response.get("error"))
+
+
+def _section(text: str) -> Block:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": text}}
