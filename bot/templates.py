@@ -26,6 +26,7 @@ REQUIRED: dict[str, frozenset[str]] = {
     "feedback_thanks": frozenset(),
     "feedback_failed": frozenset(),
     "slack_error": frozenset(),
+    "how_to_ask": frozenset(),
 }
 
 

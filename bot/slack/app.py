@@ -59,12 +59,9 @@ def create_app(settings: Settings, deps: SlackDeps, *, client: WebClient | None 
         try:
             if body.get("response_url") and respond is not None:
                 respond(response_type="ephemeral", replace_original=False, text=message)
-            elif event := body.get("event"):
-                if event.get("channel") and event.get("ts"):
-                    thread = event.get("thread_ts") or event["ts"]
-                    client.chat_postMessage(
-                        channel=event["channel"], thread_ts=thread, text=message
-                    )
+            elif (event := body.get("event") or {}).get("channel") and event.get("ts"):
+                thread = event.get("thread_ts") or event["ts"]
+                client.chat_postMessage(channel=event["channel"], thread_ts=thread, text=message)
         except Exception:  # the user-facing note is best effort; the original error is logged
             log.warning("could not tell the user about the failure", exc_info=True)
         return BoltResponse(status=200, body="")
