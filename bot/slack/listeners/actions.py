@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
@@ -14,7 +15,13 @@ MORE_SOURCES = 8
 
 
 def register(app: App, deps: SlackDeps) -> None:
-    @app.action(SHARE)
+    app.action(SHARE)(share_action(deps))
+    app.action(MORE)(more_action(deps))
+    app.action(HELPFUL)(verdict_action(deps, helpful=True))
+    app.action(UNHELPFUL)(verdict_action(deps, helpful=False))
+
+
+def share_action(deps: SlackDeps) -> Callable[..., None]:
     def on_share(ack: Ack, action: dict[str, Any], body: dict[str, Any], respond: Respond) -> None:
         ack()
         _, question = parse_carry(action["value"])
@@ -26,9 +33,12 @@ def register(app: App, deps: SlackDeps) -> None:
             *reply.blocks,
         ]
         respond(response_type="in_channel", replace_original=False, text=reply.text, blocks=blocks)
-        respond(delete_original=True)
+        respond(delete_original=True)  # the private copy is no longer needed
 
-    @app.action(MORE)
+    return on_share
+
+
+def more_action(deps: SlackDeps) -> Callable[..., None]:
     def on_more(ack: Ack, action: dict[str, Any], respond: Respond) -> None:
         ack()
         _, question = parse_carry(action["value"])
@@ -36,20 +46,17 @@ def register(app: App, deps: SlackDeps) -> None:
         text, blocks = more_sources_message(answer, deps.templates, skip=deps.answerer.policy.top_k)
         respond(response_type="ephemeral", replace_original=False, text=text, blocks=blocks)
 
-    def verdict(helpful: bool):  # type: ignore[no-untyped-def]
-        def on_verdict(
-            ack: Ack, action: dict[str, Any], body: dict[str, Any], respond: Respond
-        ) -> None:
-            ack()
-            stored = deps.store.record_verdict(
-                action["value"], user_id=body["user"]["id"], helpful=helpful
-            )
-            name = "feedback_thanks" if stored else "feedback_failed"
-            respond(
-                response_type="ephemeral", replace_original=False, text=deps.templates.render(name)
-            )
+    return on_more
 
-        return on_verdict
 
-    app.action(HELPFUL)(verdict(True))
-    app.action(UNHELPFUL)(verdict(False))
+def verdict_action(deps: SlackDeps, *, helpful: bool) -> Callable[..., None]:
+    def on_verdict(
+        ack: Ack, action: dict[str, Any], body: dict[str, Any], respond: Respond
+    ) -> None:
+        ack()
+        user = body["user"]["id"]
+        stored = deps.store.record_verdict(action["value"], user_id=user, helpful=helpful)
+        message = deps.templates.render("feedback_thanks" if stored else "feedback_failed")
+        respond(response_type="ephemeral", replace_original=False, text=message)
+
+    return on_verdict

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import Ack, App, Respond
@@ -10,7 +11,10 @@ from bot.slack.replies import SlackDeps
 
 
 def register(app: App, deps: SlackDeps) -> None:
-    @app.command("/ask")
+    app.command("/ask")(ask_command(deps))
+
+
+def ask_command(deps: SlackDeps) -> Callable[..., None]:
     def on_ask(ack: Ack, command: dict[str, Any], respond: Respond) -> None:
         ack()  # within Slack's 3 seconds; the answer follows through response_url
         reply = deps.reply(
@@ -20,3 +24,5 @@ def register(app: App, deps: SlackDeps) -> None:
             share=True,
         )
         respond(response_type="ephemeral", text=reply.text, blocks=reply.blocks)
+
+    return on_ask

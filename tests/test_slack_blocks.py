@@ -1,0 +1,143 @@
+import datetime as dt
+import json
+
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
+
+from bot.index_store import DocumentEntry
+from bot.records import Answer, Chunk, Hit, Kind, Passage
+from bot.slack.blocks import MAX_BLOCKS, MAX_SECTION_CHARS, answer_message, home_view, parse_carry
+from bot.slack.markup import escape, question_from_slack
+from bot.templates import Templates
+
+from .conftest import REPO
+
+TEMPLATES = Templates.load(REPO / "prompts")
+
+
+def _dump(data: object) -> str:
+    return json.dumps(data, ensure_ascii=False)
+
+
+def _passage(
+    n: int, text: str, *, kind: Kind = Kind.GUIDANCE, review_due: dt.date | None = None
+) -> Passage:
+    chunk = Chunk(
+        f"id{n}",
+        text,
+        "guidance/x.md",
+        "Title <b> & co",
+        kind,
+        ("Title", "Section"),
+        "1",
+        dt.date(2026, 1, 1),
+        review_due,
+    )
+    return Passage(n, Hit(chunk, 1.0, 0.8, 2.0), text, text)
+
+
+def _answer(*passages: Passage, text: str = "Lead [1]", answered: bool = True) -> Answer:
+    return Answer("question?", answered, text, passages, (), dt.date(2026, 11, 26))
+
+
+def test_question_markup_is_stripped_before_retrieval() -> None:
+    assert (
+        question_from_slack("<@U123> can a child have a <#C1|cp-team> plan?")
+        == "can a child have a #cp-team plan?"
+    )
+    assert (
+        question_from_slack("<!channel> see <https://x.test/a|the PLO page> &amp; <https://y.test>")
+        == "see the PLO page & https://y.test"
+    )
+    assert question_from_slack("<@U123>") == ""
+
+
+def test_document_text_is_escaped_not_executed() -> None:
+    passage = _passage(1, "Say <!channel> & <@U1> to <https://evil.test|click>")
+    _, blocks = answer_message(_answer(passage), TEMPLATES, answer_id="a1")
+    dumped = _dump(blocks)
+    assert "<!channel>" not in dumped and "<@U1>" not in dumped
+    assert "&lt;!channel&gt; &amp; &lt;@U1&gt;" in dumped
+    assert "*[1] Title &lt;b&gt; &amp; co*" in dumped
+
+
+def test_findings_and_guidance_get_their_badges_and_overdue_reviews_a_warning() -> None:
+    finding = _passage(1, "Inspectors saw drift.", kind=Kind.FINDINGS)
+    overdue = _passage(2, "Old guidance.", review_due=dt.date(2025, 6, 1))
+    _, blocks = answer_message(_answer(finding, overdue), TEMPLATES, answer_id="a1")
+    dumped = _dump(blocks)
+    assert "*Inspection finding* · letter of 1 January 2026" in dumped
+    assert (
+        "*Guidance* · reviewed 1 January 2026 · :warning: Due for review since 1 June 2025"
+        in dumped
+    )
+
+
+def test_an_abstention_has_no_more_sources_button() -> None:
+    _, blocks = answer_message(
+        _answer(text="Not found.", answered=False), TEMPLATES, answer_id="a1"
+    )
+    actions = [e["action_id"] for b in blocks if b["type"] == "actions" for e in b["elements"]]
+    assert actions == ["feedback_helpful", "feedback_unhelpful"]
+
+
+def test_buttons_carry_the_answer_id_and_question() -> None:
+    _, blocks = answer_message(_answer(_passage(1, "x")), TEMPLATES, answer_id="a1", share=True)
+    buttons = {
+        e["action_id"]: e["value"] for b in blocks if b["type"] == "actions" for e in b["elements"]
+    }
+    assert parse_carry(buttons["share_answer"]) == ("a1", "question?")
+    assert buttons["feedback_helpful"] == "a1"
+
+
+def test_home_view_lists_documents_and_flags_overdue_reviews() -> None:
+    docs = [
+        DocumentEntry(
+            source="a.md",
+            sha256="0",
+            title="Plans & conferences",
+            kind="guidance",
+            date=dt.date(2026, 1, 1),
+            review_due=dt.date(2026, 2, 1),
+            chunks=3,
+        )
+    ]
+    view = home_view(
+        docs, TEMPLATES, {"For managers": ["what makes a good audit?"]}, today=dt.date(2026, 11, 26)
+    )
+    dumped = _dump(view)
+    assert "Plans &amp; conferences" in dumped and "Due for review since 1 February 2026" in dumped
+    assert "what makes a good audit?" in dumped
+
+
+def _within_limits(blocks: list[dict]) -> None:
+    assert len(blocks) <= MAX_BLOCKS
+    for block in blocks:
+        text = block.get("text", {}).get("text", "")
+        assert len(text) <= MAX_SECTION_CHARS
+        for element in block.get("elements", []):
+            assert (
+                len(element.get("text", "") if isinstance(element.get("text"), str) else "")
+                <= MAX_SECTION_CHARS
+            )
+            assert len(element.get("value", "")) <= 2000
+
+
+@hsettings(max_examples=60, deadline=None)
+@given(st.text(max_size=6000), st.integers(min_value=0, max_value=60))
+def test_any_text_renders_within_block_kit_limits_and_never_pings(text: str, n: int) -> None:
+    passages = [_passage(i + 1, text) for i in range(n)]
+    fallback, blocks = answer_message(
+        _answer(*passages, text=text), TEMPLATES, answer_id="a1", share=True
+    )
+    _within_limits(blocks)
+    assert blocks[-1]["type"] == "actions"  # the buttons survive any cut
+    for rendered in (fallback, json.dumps(blocks, ensure_ascii=False)):
+        assert "<!channel>" not in rendered and "<!here>" not in rendered
+
+
+@given(st.text(max_size=3000))
+def test_escaping_leaves_no_raw_angle_brackets(text: str) -> None:
+    escaped = escape(text)
+    assert "<" not in escaped and ">" not in escaped

@@ -1,0 +1,367 @@
+"""The real Bolt app served over HTTP on loopback, against the fake Slack Web API, with
+requests signed as Slack signs them."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+import urllib.parse
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from bot.runtime import Runtime, slack_app, start
+from bot.settings import Settings
+from bot.slack.serve import make_http_server
+from bot.usage_store import UsageStore
+
+from .conftest import FakeEmbedder
+from .fake_slack import BOT_ID, BOT_USER_ID, FakeSlack, Posted, post, sign
+
+SECRET = "test-signing-secret"
+
+
+@dataclass
+class Bot:
+    url: str
+    slack: FakeSlack
+    runtime: Runtime
+
+    def send(self, body: str, content_type: str, extra: dict[str, str] | None = None) -> Posted:
+        headers = {"Content-Type": content_type, **sign(SECRET, body), **(extra or {})}
+        return post(f"{self.url}/slack/events", body, headers)
+
+    def event(
+        self, event: dict[str, Any], *, event_id: str = "Ev1", retry: int | None = None
+    ) -> Posted:
+        body = json.dumps(
+            {
+                "type": "event_callback",
+                "team_id": "T1",
+                "api_app_id": "A1",
+                "event_id": event_id,
+                "event_time": int(time.time()),
+                "event": event,
+            }
+        )
+        extra = (
+            {"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_timeout"}
+            if retry
+            else {}
+        )
+        return self.send(body, "application/json", extra)
+
+    def command(self, text: str) -> Posted:
+        form = {
+            "command": "/ask",
+            "text": text,
+            "user_id": "U1",
+            "user_name": "sam",
+            "channel_id": "C1",
+            "team_id": "T1",
+            "trigger_id": "1.2.3",
+            "response_url": f"{self.slack.url}/response/ask",
+        }
+        return self.send(urllib.parse.urlencode(form), "application/x-www-form-urlencoded")
+
+    def click(self, action: dict[str, Any]) -> Posted:
+        payload = {
+            "type": "block_actions",
+            "user": {"id": "U1"},
+            "team": {"id": "T1"},
+            "api_app_id": "A1",
+            "trigger_id": "1.2.3",
+            "channel": {"id": "C1"},
+            "container": {"type": "message"},
+            "actions": [action],
+            "response_url": f"{self.slack.url}/response/click",
+        }
+        return self.send(
+            urllib.parse.urlencode({"payload": json.dumps(payload)}),
+            "application/x-www-form-urlencoded",
+        )
+
+
+@pytest.fixture
+def bot(settings: Settings, fake_embedder: FakeEmbedder) -> Iterator[Bot]:
+    slack = FakeSlack().start()
+    configured = settings_with_slack(settings, slack.url)
+    runtime = start(configured, embedder=fake_embedder, progress=False)
+    server = make_http_server(slack_app(runtime), host="127.0.0.1", port=0)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        yield Bot(f"http://127.0.0.1:{server.effective_port}", slack, runtime)
+    finally:
+        server.close()
+        slack.stop()
+
+
+def settings_with_slack(settings: Settings, api_url: str) -> Settings:
+    values = settings.model_dump(
+        exclude={"slack_bot_token", "slack_signing_secret", "slack_api_url"}
+    )
+    return Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        **values,
+        slack_bot_token="xoxb-test",
+        slack_signing_secret=SECRET,
+        slack_api_url=f"{api_url}/api/",
+    )
+
+
+def mention(text: str, *, ts: str = "1700000000.000100", **extra: Any) -> dict[str, Any]:
+    return {
+        "type": "app_mention",
+        "user": "U1",
+        "text": f"<@{BOT_USER_ID}> {text}",
+        "channel": "C1",
+        "ts": ts,
+        "event_ts": ts,
+        **extra,
+    }
+
+
+def texts(blocks: list[dict[str, Any]] | str) -> str:
+    return blocks if isinstance(blocks, str) else json.dumps(blocks)
+
+
+def blocks_of(params: dict[str, Any]) -> list[dict[str, Any]]:
+    """Blocks as the Web API received them (JSON body, or a JSON string in a form)."""
+    blocks = params["blocks"]
+    return json.loads(blocks) if isinstance(blocks, str) else blocks
+
+
+def test_a_mention_is_answered_in_its_thread_with_citations(bot: Bot) -> None:
+    acked = bot.event(mention("can a child have a second CP plan?"))
+    assert acked.status == 200 and acked.seconds < 3
+    posted = bot.slack.wait_for("chat.postMessage")[0].params
+    assert posted["channel"] == "C1" and posted["thread_ts"] == "1700000000.000100"
+    blocks = blocks_of(posted)
+    assert "Second or subsequent plans" in texts(blocks)
+    assert "Inspection finding" in texts(blocks) and "Guidance" in texts(blocks)
+    assert "Nothing in national guidance prevents" in posted["text"]
+    assert [c.params["name"] for c in bot.slack.of("reactions.add")] == ["mag"]
+    assert len(bot.slack.wait_for("reactions.remove")) == 1
+
+
+def test_a_direct_message_is_answered_in_the_dm(bot: Bot) -> None:
+    bot.event(
+        {
+            "type": "message",
+            "channel_type": "im",
+            "channel": "D1",
+            "user": "U1",
+            "text": "rcpc timescale",
+            "ts": "1700000000.000200",
+        }
+    )
+    posted = bot.slack.wait_for("chat.postMessage")[0].params
+    assert posted["channel"] == "D1" and "thread_ts" not in posted
+    assert "Review conferences, para 1" in texts(posted["blocks"])
+
+
+def test_ask_is_acked_at_once_and_answered_privately_via_response_url(bot: Bot) -> None:
+    acked = bot.command("what must a letter before proceedings contain?")
+    assert acked.status == 200 and acked.body == "" and acked.seconds < 3
+    response = bot.slack.wait_for("response_url")[0]
+    assert response.path == "/response/ask"
+    assert response.params["response_type"] == "ephemeral"
+    assert "Share in channel" in texts(response.params["blocks"])
+    assert "What a letter before proceedings must contain" in texts(response.params["blocks"])
+
+
+def test_a_retried_delivery_is_not_answered_twice(bot: Bot) -> None:
+    event = mention("second cp plan")
+    bot.event(event, event_id="EvRetry")
+    bot.slack.wait_for("chat.postMessage")
+    assert bot.event(event, event_id="EvRetry", retry=1).status == 200
+    bot.event(event, event_id="EvRetry", retry=2)
+    time.sleep(0.5)
+    assert len(bot.slack.of("chat.postMessage")) == 1
+
+
+def test_a_mention_delivered_as_both_app_mention_and_message_is_answered_once(bot: Bot) -> None:
+    bot.event(mention("second cp plan", ts="1700000000.000300"), event_id="EvA")
+    bot.event(
+        {
+            "type": "message",
+            "channel_type": "im",
+            "channel": "C1",
+            "user": "U1",
+            "text": f"<@{BOT_USER_ID}> second cp plan",
+            "ts": "1700000000.000300",
+        },
+        event_id="EvB",
+    )
+    bot.slack.wait_for("chat.postMessage")
+    time.sleep(0.5)
+    assert len(bot.slack.of("chat.postMessage")) == 1
+
+
+def test_a_forged_signature_is_refused(bot: Bot) -> None:
+    body = json.dumps(
+        {"type": "event_callback", "event_id": "EvF", "event": mention("second cp plan")}
+    )
+    headers = {"Content-Type": "application/json", **sign("wrong-secret", body)}
+    assert post(f"{bot.url}/slack/events", body, headers).status == 401
+    stale = {
+        "Content-Type": "application/json",
+        **sign(SECRET, body, timestamp=int(time.time()) - 3600),
+    }
+    assert post(f"{bot.url}/slack/events", body, stale).status == 401
+    time.sleep(0.3)
+    assert not bot.slack.of("chat.postMessage")
+
+
+@pytest.mark.parametrize(
+    "event",
+    [
+        {
+            "type": "message",
+            "channel_type": "im",
+            "channel": "D1",
+            "user": BOT_USER_ID,
+            "bot_id": BOT_ID,
+            "text": "an answer",
+            "ts": "1.1",
+        },
+        {
+            "type": "message",
+            "channel_type": "im",
+            "channel": "D1",
+            "bot_id": "BOTHER",
+            "subtype": "bot_message",
+            "text": "another bot",
+            "ts": "1.2",
+        },
+        {
+            "type": "message",
+            "channel_type": "im",
+            "channel": "D1",
+            "subtype": "message_changed",
+            "message": {"text": "edited"},
+            "ts": "1.3",
+        },
+        {
+            "type": "message",
+            "channel_type": "im",
+            "channel": "D1",
+            "subtype": "message_deleted",
+            "ts": "1.4",
+        },
+        {
+            "type": "message",
+            "channel_type": "channel",
+            "channel": "C1",
+            "user": "U1",
+            "text": "second cp plan, no mention",
+            "ts": "1.5",
+        },
+    ],
+    ids=["own", "other-bot", "edit", "delete", "channel-without-mention"],
+)
+def test_messages_it_must_not_answer_are_ignored(bot: Bot, event: dict[str, Any]) -> None:
+    assert bot.event(event, event_id=f"Ev-{event['ts']}").status == 200
+    time.sleep(0.5)
+    assert not bot.slack.of("chat.postMessage")
+
+
+def test_a_feedback_click_is_recorded(bot: Bot) -> None:
+    bot.event(mention("second cp plan"))
+    blocks = blocks_of(bot.slack.wait_for("chat.postMessage")[0].params)
+    helpful = next(
+        e
+        for b in blocks
+        if b["type"] == "actions"
+        for e in b["elements"]
+        if e["action_id"] == "feedback_helpful"
+    )
+    bot.click(
+        {
+            "action_id": "feedback_helpful",
+            "block_id": "b",
+            "value": helpful["value"],
+            "type": "button",
+        }
+    )
+    thanks = bot.slack.wait_for("response_url")[0].params
+    assert thanks["text"].startswith("Thanks")
+    summary = UsageStore(bot.runtime.settings.usage_db).summary()
+    assert (summary.answers, summary.helpful) == (1, 1)
+
+
+def test_share_posts_the_answer_in_the_channel_and_removes_the_private_copy(bot: Bot) -> None:
+    bot.command("second cp plan")
+    blocks = bot.slack.wait_for("response_url")[0].params["blocks"]
+    share = next(
+        e
+        for b in blocks
+        if b["type"] == "actions"
+        for e in b["elements"]
+        if e["action_id"] == "share_answer"
+    )
+    bot.click(
+        {"action_id": "share_answer", "block_id": "b", "value": share["value"], "type": "button"}
+    )
+    shared, deleted = (c.params for c in bot.slack.wait_for("response_url", count=3)[1:])
+    assert shared["response_type"] == "in_channel"
+    assert "Shared by <@U1>" in texts(shared["blocks"])
+    assert "Share in channel" not in texts(shared["blocks"])
+    assert deleted["delete_original"] is True
+
+
+def test_more_sources_shows_further_passages(bot: Bot) -> None:
+    bot.event(mention("child protection plan"))
+    blocks = blocks_of(bot.slack.wait_for("chat.postMessage")[0].params)
+    more = next(
+        e
+        for b in blocks
+        if b["type"] == "actions"
+        for e in b["elements"]
+        if e["action_id"] == "more_sources"
+    )
+    bot.click(
+        {"action_id": "more_sources", "block_id": "b", "value": more["value"], "type": "button"}
+    )
+    response = bot.slack.wait_for("response_url")[0].params
+    assert response["response_type"] == "ephemeral"
+    assert response["replace_original"] is False
+
+
+def test_app_home_lists_how_to_ask_and_the_documents(bot: Bot) -> None:
+    bot.event(
+        {"type": "app_home_opened", "user": "U1", "channel": "D1", "tab": "home", "event_ts": "1.1"}
+    )
+    view = bot.slack.wait_for("views.publish")[0].params["view"]
+    view = json.loads(view) if isinstance(view, str) else view
+    text = texts(view["blocks"])
+    assert view["type"] == "home"
+    assert "/ask" in text and "can a child have a second CP plan?" in text
+    assert "Focused visit letter" in text and "Due for review since 1 June 2025" in text
+
+
+def test_a_failure_gives_one_friendly_line_and_no_trace(
+    bot: Bot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(question: str, **kwargs: Any) -> None:
+        raise RuntimeError("index exploded at /secret/path")
+
+    monkeypatch.setattr(bot.runtime.answerer, "answer", broken)
+    bot.event(mention("second cp plan"))
+    posted = bot.slack.wait_for("chat.postMessage")[0].params
+    assert posted["text"].startswith("Sorry, something went wrong")
+    assert posted["thread_ts"] == "1700000000.000100"
+    assert "exploded" not in json.dumps([c.params for c in bot.slack.calls])
+
+
+def test_rate_limited_web_api_calls_are_retried(bot: Bot) -> None:
+    bot.slack.fail_next["chat.postMessage"] = [429]
+    bot.event(mention("second cp plan"))
+    calls = bot.slack.wait_for("chat.postMessage", count=2, timeout=20)
+    assert len(calls) == 2  # one refused with 429, then the retry after Retry-After
+    time.sleep(0.5)
+    assert len(bot.slack.of("chat.postMessage")) == 2

@@ -1,0 +1,69 @@
+import datetime as dt
+import sqlite3
+from pathlib import Path
+
+from bot.records import Answer, Chunk, Hit, Kind, Passage
+from bot.usage_store import UsageStore
+
+
+def _answer(question: str, *, answered: bool = True) -> Answer:
+    chunk = Chunk(
+        "c1",
+        "text",
+        "guidance/plans.md",
+        "Plans",
+        Kind.GUIDANCE,
+        ("Plans", "Second"),
+        "1",
+        dt.date(2026, 1, 1),
+        None,
+    )
+    passages = (Passage(1, Hit(chunk, 1.0, 0.8, 1.0), "text", "text"),) if answered else ()
+    return Answer(question, answered, "lead", passages)
+
+
+def test_questions_and_users_are_stored_as_keyed_hashes_only(tmp_path: Path) -> None:
+    store = UsageStore(tmp_path / "usage.sqlite3")
+    store.record_answer(
+        _answer("Can Jayden Smith go on a second plan?"), user_id="U123", surface="dm"
+    )
+    dump = "\n".join(sqlite3.connect(tmp_path / "usage.sqlite3").iterdump())
+    assert "Jayden" not in dump and "U123" not in dump
+    assert store.digest("second  PLAN") == store.digest("second plan")
+    assert UsageStore(tmp_path / "usage.sqlite3").digest("x") == store.digest("x")  # key persists
+    assert oct((tmp_path / "usage.key").stat().st_mode)[-3:] == "600"
+
+
+def test_text_is_kept_only_when_turned_on(tmp_path: Path) -> None:
+    store = UsageStore(tmp_path / "usage.sqlite3", store_text=True)
+    answer_id = store.record_answer(_answer("second plan?"), user_id="U1", surface="dm")
+    store.record_verdict(answer_id, user_id="U1", helpful=False)
+    assert store.summary().most_unhelpful[0].question == "second plan?"
+
+
+def test_summary_counts_verdicts_abstentions_and_citations(tmp_path: Path) -> None:
+    store = UsageStore(tmp_path / "usage.sqlite3")
+    first = store.record_answer(_answer("a"), user_id="U1", surface="dm")
+    store.record_answer(_answer("b", answered=False), user_id="U1", surface="dm")
+    assert store.record_verdict(first, user_id="U1", helpful=True)
+    assert store.record_verdict(first, user_id="U1", helpful=False)  # a change of mind replaces
+    assert store.record_verdict(first, user_id="U2", helpful=False)
+    assert not store.record_verdict("unknown", user_id="U1", helpful=True)
+    summary = store.summary()
+    assert (summary.answers, summary.abstained, summary.helpful, summary.unhelpful) == (2, 1, 0, 2)
+    assert summary.abstention_rate == 0.5
+    assert summary.most_unhelpful[0].unhelpful == 2
+    assert summary.most_unhelpful[0].question.startswith("(question #")
+    assert summary.most_cited == [("guidance/plans.md", 1)]
+
+
+def test_a_locked_store_never_costs_the_answer(tmp_path: Path) -> None:
+    store = UsageStore(tmp_path / "usage.sqlite3")
+    blocker = sqlite3.connect(tmp_path / "usage.sqlite3", isolation_level=None)
+    blocker.execute("BEGIN EXCLUSIVE")
+    try:
+        answer_id = store.record_answer(_answer("a"), user_id="U1", surface="dm")
+        assert answer_id  # still returned, so the buttons still work
+        assert not store.record_verdict(answer_id, user_id="U1", helpful=True)
+    finally:
+        blocker.execute("ROLLBACK")
