@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.evaluation import DEFAULT_SET, load_cases
-from bot.index_store import build_index
+from bot.index_build import build_index
 from bot.runtime import make_embedder, start
 from bot.settings import Settings
 

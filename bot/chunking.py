@@ -26,7 +26,7 @@ def chunk_document(doc: Document) -> list[Chunk]:
         for n, part in enumerate(parts, 1):
             chunks.append(
                 Chunk(
-                    id=_chunk_id(doc.source, group[0].heading_path, label, n, part),
+                    id=_chunk_id(doc.source, group[0].heading_path, label, n, part, group[0].page),
                     text=part,
                     source=doc.source,
                     title=doc.title,
@@ -35,6 +35,7 @@ def chunk_document(doc: Document) -> list[Chunk]:
                     paragraph=label,
                     date=doc.date,
                     review_due=doc.review_due,
+                    page=group[0].page,
                 )
             )
     return chunks
@@ -69,7 +70,7 @@ def _groups(blocks: Iterable[Block]) -> list[list[Block]]:
 
 
 def _joins(group: list[Block], block: Block) -> bool:
-    if group[-1].heading_path != block.heading_path:
+    if group[-1].heading_path != block.heading_path or group[-1].page != block.page:
         return False
     size = sum(word_count(b.text) for b in group) + word_count(block.text)
     if size > MAX_WORDS:
@@ -110,6 +111,9 @@ def _split_long(text: str) -> list[str]:
     return [" ".join(p) for p in parts if p]
 
 
-def _chunk_id(source: str, path: tuple[str, ...], label: str | None, part: int, text: str) -> str:
-    key = "\x1f".join([source, *path, label or "", str(part), text])
+def _chunk_id(
+    source: str, path: tuple[str, ...], label: str | None, part: int, text: str, page: int | None
+) -> str:
+    where = [label or "", str(part)] + ([f"p{page}"] if page is not None else [])
+    key = "\x1f".join([source, *path, *where, text])
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]

@@ -82,15 +82,9 @@ def _runtime(settings: Settings, *, top_k: int | None = None):  # type: ignore[n
 
 
 def _warn_if_stale(runtime: Any) -> None:
-    from bot.index_store import knowledge_hash
+    from bot.index_build import knowledge_changed
 
-    try:
-        changed = (
-            knowledge_hash(runtime.settings.knowledge_dir) != runtime.index.manifest.corpus_hash
-        )
-    except PracticeBotError:
-        return
-    if changed:
+    if knowledge_changed(runtime.settings.knowledge_dir, runtime.index.manifest):
         _say(
             "Warning: the knowledge folder has changed since the index was built; "
             "answers come from the old index until you run: practice-bot index build"
@@ -113,7 +107,7 @@ def index() -> None:
 @_paths
 def index_build(*, settings: Settings) -> None:
     """Index every document in the knowledge folder (unchanged passages are not re-embedded)."""
-    from bot.index_store import build_index
+    from bot.index_build import build_index
     from bot.runtime import make_embedder
 
     report = build_index(

@@ -7,6 +7,7 @@ PracticeBotError
 ├── IndexMissingError    there is no built index where one was expected
 ├── IndexMismatchError   the index was built by another model or format
 ├── IndexBusyError       another rebuild holds the index lock
+├── IndexValidationError a new version failed its checks and was not made current
 ├── EmbedderNotReadyError  the model was used before warm_up()
 └── QuestionError        the question is empty or unusable
 """
@@ -40,6 +41,10 @@ class IndexMismatchError(PracticeBotError):
 
 class IndexBusyError(PracticeBotError):
     """Another rebuild is running; seen by the admin who started a second one."""
+
+
+class IndexValidationError(PracticeBotError):
+    """A freshly built version failed its probes; seen by the admin, the old one still serves."""
 
 
 class EmbedderNotReadyError(PracticeBotError):

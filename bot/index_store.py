@@ -1,4 +1,4 @@
-"""Building, saving and loading the self-describing index: FAISS + BM25 + chunks + manifest.
+"""Index versions on disk: the self-describing manifest, loading with checks, atomic switching.
 
 Each build is written as a new folder under `versions/` and made current by atomically
 replacing the small `CURRENT` file, so a failed build never touches the index in use.
@@ -12,7 +12,6 @@ import hashlib
 import json
 import os
 import shutil
-import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -21,22 +20,13 @@ from pathlib import Path
 import faiss
 import numpy as np
 from pydantic import BaseModel, ValidationError
-from tqdm import tqdm
 
-from bot.chunking import chunk_document, embedding_text, sentence_windows
-from bot.documents import iter_documents
-from bot.embedder import Embedder
-from bot.errors import (
-    DocumentError,
-    IndexBusyError,
-    IndexMismatchError,
-    IndexMissingError,
-    NoDocumentsError,
-)
+from bot.chunking import embedding_text
+from bot.errors import IndexBusyError, IndexMismatchError, IndexMissingError
 from bot.lexical import LexicalIndex
-from bot.records import Chunk, Document
+from bot.records import Chunk
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 CURRENT = "CURRENT"
 REBUILD_HINT = "Rebuild it with: practice-bot index build"
 
@@ -55,12 +45,14 @@ class DocumentEntry(BaseModel):
 class SkippedEntry(BaseModel):
     source: str
     reason: str
+    sha256: str | None = None
 
 
 class Manifest(BaseModel):
     """What the index is and how it was made; checked before an index is used."""
 
     format_version: int
+    parser_version: int  # files unchanged since a build with the same parser are not re-read
     model: str
     dimension: int
     normalized: bool
@@ -93,62 +85,13 @@ class LoadedIndex:
         return row if row < n else int(self.owners[row - n])
 
 
-@dataclass(frozen=True)
-class BuildReport:
-    """What a rebuild did, for the admin who ran it."""
-
-    version: str
-    added: list[str]
-    changed: list[str]
-    removed: list[str]
-    failed: list[SkippedEntry]
-    documents: int
-    chunks: int
-    embedded: int
-    seconds: float
-
-
-def build_index(
-    knowledge_dir: Path,
-    index_dir: Path,
-    embedder: Embedder,
-    *,
-    keep: int = 3,
-    progress: bool = False,
-) -> BuildReport:
-    """Index every readable document; unchanged chunks reuse their stored vectors."""
-    started = time.perf_counter()
-    with _lock(index_dir):
-        docs, failed = _read_documents(knowledge_dir)
-        if not docs:
-            reasons = (
-                "; ".join(f.reason for f in failed) or f"no .md or .txt files in {knowledge_dir}"
-            )
-            raise NoDocumentsError(f"Nothing could be indexed from {knowledge_dir}: {reasons}")
-        chunks = [c for d in docs for c in chunk_document(d)]
-        previous = _load_previous(index_dir, embedder.name)
-        vectors, owners, embedded = _vectors(chunks, embedder, previous, progress=progress)
-        manifest = _manifest(docs, chunks, failed, embedder.name, vectors.shape)
-        version = _write_version(index_dir, manifest, chunks, vectors, owners)
-        _prune(index_dir, keep=keep)
-    old = {d.source: d.sha256 for d in previous.manifest.documents} if previous else {}
-    new = {d.source: d.sha256 for d in manifest.documents}
-    return BuildReport(
-        version=version,
-        added=sorted(set(new) - set(old)),
-        changed=sorted(s for s in new if s in old and old[s] != new[s]),
-        removed=sorted(set(old) - set(new)),
-        failed=failed,
-        documents=len(docs),
-        chunks=len(chunks),
-        embedded=embedded,
-        seconds=time.perf_counter() - started,
-    )
-
-
 def load_manifest(index_dir: Path) -> tuple[Path, Manifest]:
     """The current version's folder and manifest, without loading vectors or a model."""
     folder = current_version_path(index_dir)
+    return folder, read_manifest(folder)
+
+
+def read_manifest(folder: Path) -> Manifest:
     try:
         manifest = Manifest.model_validate_json((folder / "manifest.json").read_text("utf-8"))
     except (OSError, ValidationError, ValueError) as exc:
@@ -156,12 +99,17 @@ def load_manifest(index_dir: Path) -> tuple[Path, Manifest]:
             f"The index at {folder} has no readable manifest ({exc.__class__.__name__}). "
             + REBUILD_HINT
         ) from exc
-    return folder, manifest
+    return manifest
 
 
 def load_index(index_dir: Path, *, model: str) -> LoadedIndex:
     """Load the current version, refusing one built by another model or format."""
-    folder, manifest = load_manifest(index_dir)
+    return load_version(current_version_path(index_dir), model=model)
+
+
+def load_version(folder: Path, *, model: str) -> LoadedIndex:
+    """Load one version folder, refusing one built by another model or format."""
+    manifest = read_manifest(folder)
     if manifest.format_version != FORMAT_VERSION:
         raise IndexMismatchError(
             f"The index at {folder} is format {manifest.format_version}; this version of "
@@ -211,68 +159,7 @@ def corpus_hash(entries: Sequence[tuple[str, str]]) -> str:
     return digest.hexdigest()
 
 
-def knowledge_hash(knowledge_dir: Path) -> str:
-    """The corpus hash the knowledge folder would have if indexed now (readable files only)."""
-    docs, _ = _read_documents(knowledge_dir)
-    return corpus_hash([(d.source, d.sha256) for d in docs])
-
-
-def _read_documents(knowledge_dir: Path) -> tuple[list[Document], list[SkippedEntry]]:
-    docs: list[Document] = []
-    failed: list[SkippedEntry] = []
-    if not knowledge_dir.is_dir():
-        raise NoDocumentsError(f"The knowledge folder {knowledge_dir} does not exist.")
-    for path, result in iter_documents(knowledge_dir):
-        if isinstance(result, DocumentError):
-            failed.append(
-                SkippedEntry(source=path.relative_to(knowledge_dir).as_posix(), reason=str(result))
-            )
-        else:
-            docs.append(result)
-    return docs, failed
-
-
-def _load_previous(index_dir: Path, model: str) -> LoadedIndex | None:
-    try:
-        return load_index(index_dir, model=model)
-    except (IndexMissingError, IndexMismatchError):
-        return None
-
-
-def _vectors(
-    chunks: list[Chunk], embedder: Embedder, previous: LoadedIndex | None, *, progress: bool
-) -> tuple[np.ndarray, np.ndarray, int]:
-    """Rows for every chunk, then for every sentence window; returns (vectors, owners, embedded).
-
-    A chunk whose id the previous version holds keeps its stored rows: its text, place and
-    therefore its windows are unchanged, so nothing is embedded again."""
-    stored = _stored_rows(previous) if previous else {}
-    texts = [[embedding_text(c), *sentence_windows(c)] for c in chunks]
-    rows: dict[int, list[np.ndarray]] = {}
-    todo: list[tuple[int, str]] = []
-    for i, (chunk, chunk_texts) in enumerate(zip(chunks, texts, strict=True)):
-        old = stored.get(chunk.id)
-        if old is not None and len(old) == len(chunk_texts):
-            rows[i] = old
-        else:
-            rows[i] = []
-            todo.extend((i, t) for t in chunk_texts)
-    bar = tqdm(total=len(todo), desc="Embedding", unit="text", disable=not progress or not todo)
-    batch = 64
-    for start in range(0, len(todo), batch):
-        part = todo[start : start + batch]
-        for (i, _), vec in zip(part, embedder.embed([t for _, t in part]), strict=True):
-            rows[i].append(vec)
-        bar.update(len(part))
-    bar.close()
-    heads = [rows[i][0] for i in range(len(chunks))]
-    tails = [(i, v) for i in range(len(chunks)) for v in rows[i][1:]]
-    matrix = np.vstack(heads + [v for _, v in tails]).astype(np.float32)
-    owners = np.array([i for i, _ in tails], dtype=np.int32)
-    return matrix, owners, len({i for i, _ in todo})
-
-
-def _stored_rows(previous: LoadedIndex) -> dict[str, list[np.ndarray]]:
+def stored_rows(previous: LoadedIndex) -> dict[str, list[np.ndarray]]:
     rows: dict[str, list[np.ndarray]] = {
         c.id: [np.asarray(previous.dense.reconstruct(i))] for i, c in enumerate(previous.chunks)
     }
@@ -284,58 +171,17 @@ def _stored_rows(previous: LoadedIndex) -> dict[str, list[np.ndarray]]:
     return rows
 
 
-def _manifest(
-    docs: list[Document],
-    chunks: list[Chunk],
-    failed: list[SkippedEntry],
-    model: str,
-    shape: tuple[int, ...],
-) -> Manifest:
-    per_doc: dict[str, int] = {}
-    for c in chunks:
-        per_doc[c.source] = per_doc.get(c.source, 0) + 1
-    return Manifest(
-        format_version=FORMAT_VERSION,
-        model=model,
-        dimension=shape[1],
-        normalized=True,
-        metric="inner_product",
-        chunk_count=len(chunks),
-        row_count=shape[0],
-        corpus_hash=corpus_hash([(d.source, d.sha256) for d in docs]),
-        built_at=dt.datetime.now(dt.UTC),
-        documents=[
-            DocumentEntry(
-                source=d.source,
-                sha256=d.sha256,
-                title=d.title,
-                kind=d.kind.value,
-                date=d.date,
-                review_due=d.review_due,
-                chunks=per_doc.get(d.source, 0),
-                local_authority=_text_or_none(d.metadata.get("local_authority")),
-            )
-            for d in docs
-        ],
-        skipped=failed,
-    )
-
-
-def _text_or_none(value: object) -> str | None:
-    return str(value).strip() or None if value is not None else None
-
-
-def _write_version(
+def write_staging(
     index_dir: Path,
     manifest: Manifest,
     chunks: list[Chunk],
     vectors: np.ndarray,
     owners: np.ndarray,
-) -> str:
+) -> Path:
+    """Write a complete version into a hidden staging folder (never loaded as current)."""
     versions = index_dir / "versions"
     versions.mkdir(parents=True, exist_ok=True)
-    name = manifest.built_at.strftime("%Y%m%dT%H%M%S%fZ")
-    staging = versions / f".staging-{name}"
+    staging = versions / f".staging-{version_name(manifest)}"
     staging.mkdir()
     try:
         dense = faiss.IndexFlatIP(vectors.shape[1])
@@ -349,12 +195,43 @@ def _write_version(
         # The manifest is written last: a folder without one is never a usable version.
         (staging / "manifest.json").write_text(manifest.model_dump_json(indent=2), "utf-8")
         _fsync_tree(staging)
-        staging.rename(versions / name)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    _atomic_write(index_dir / CURRENT, name + "\n")
+    return staging
+
+
+def version_name(manifest: Manifest) -> str:
+    return manifest.built_at.strftime("%Y%m%dT%H%M%S%fZ")
+
+
+def publish(index_dir: Path, staging: Path) -> str:
+    """Move a validated staging folder into place and make it current, atomically."""
+    name = staging.name.removeprefix(".staging-")
+    staging.rename(index_dir / "versions" / name)
+    make_current(index_dir, name)
     return name
+
+
+def make_current(index_dir: Path, name: str) -> None:
+    _atomic_write(index_dir / CURRENT, name + "\n")
+
+
+def list_versions(index_dir: Path) -> list[str]:
+    """Complete versions, oldest first (names sort by build time)."""
+    versions = index_dir / "versions"
+    if not versions.is_dir():
+        return []
+    return sorted(
+        p.name
+        for p in versions.iterdir()
+        if p.is_dir() and not p.name.startswith(".") and (p / "manifest.json").exists()
+    )
+
+
+def current_name(index_dir: Path) -> str | None:
+    pointer = index_dir / CURRENT
+    return pointer.read_text(encoding="utf-8").strip() if pointer.exists() else None
 
 
 def _atomic_write(path: Path, text: str) -> None:
@@ -378,20 +255,20 @@ def _fsync_tree(folder: Path) -> None:
                 os.fsync(fh.fileno())
 
 
-def _prune(index_dir: Path, *, keep: int) -> None:
-    """Keep the newest `keep` versions (always the current one); drop stale staging folders."""
+def prune(index_dir: Path, *, keep: int) -> None:
+    """Keep the newest `keep` versions (always the current one); drop staging folders left by
+    an interrupted build (call it only while holding the build lock)."""
     versions = index_dir / "versions"
-    current = (index_dir / CURRENT).read_text(encoding="utf-8").strip()
-    done = sorted(p for p in versions.iterdir() if p.is_dir() and not p.name.startswith("."))
-    for old in done[:-keep]:
-        if old.name != current:
-            shutil.rmtree(old, ignore_errors=True)
+    current = current_name(index_dir)
+    for old in list_versions(index_dir)[:-keep]:
+        if old != current:
+            shutil.rmtree(versions / old, ignore_errors=True)
     for stale in versions.glob(".staging-*"):
         shutil.rmtree(stale, ignore_errors=True)
 
 
 @contextmanager
-def _lock(index_dir: Path) -> Iterator[None]:
+def build_lock(index_dir: Path) -> Iterator[None]:
     index_dir.mkdir(parents=True, exist_ok=True)
     with (index_dir / ".build.lock").open("w") as fh:
         try:
@@ -404,3 +281,19 @@ def _lock(index_dir: Path) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def rollback(index_dir: Path, *, model: str) -> tuple[str, str]:
+    """Make the version before the current one current again; returns (from, to)."""
+    with build_lock(index_dir):
+        current = current_name(index_dir)
+        versions = list_versions(index_dir)
+        older = [v for v in versions if current is None or v < current]
+        if not older:
+            raise IndexMissingError(
+                f"There is no earlier index version in {index_dir} to roll back to."
+            )
+        target = older[-1]
+        load_version(index_dir / "versions" / target, model=model)  # refuse a broken one
+        make_current(index_dir, target)
+        return current or "(none)", target

@@ -24,6 +24,7 @@ class Block:
     paragraph: int | None
     list_item: bool = False
     ends_with_colon: bool = False
+    page: int | None = None  # PDF page the block is on
 
 
 @dataclass(frozen=True)
@@ -53,11 +54,14 @@ class Chunk:
     paragraph: str | None  # "7", "2-3", or None for unnumbered text
     date: dt.date | None
     review_due: dt.date | None
+    page: int | None = None
 
     @property
     def section(self) -> str:
-        """The citation label: innermost headings below the title, and the paragraph."""
+        """The citation label: headings below the title, the paragraph, and the PDF page."""
         label = " > ".join(self.heading_path[1:]) or "Introduction"
+        if self.page is not None:
+            return f"{label}, p. {self.page}"
         if self.paragraph:
             noun = "paras" if "-" in self.paragraph else "para"
             label = f"{label}, {noun} {self.paragraph}"
@@ -74,6 +78,7 @@ class Chunk:
             "paragraph": self.paragraph,
             "date": self.date.isoformat() if self.date else None,
             "review_due": self.review_due.isoformat() if self.review_due else None,
+            "page": self.page,
         }
 
     @classmethod
@@ -88,6 +93,7 @@ class Chunk:
             paragraph=data["paragraph"],
             date=_date(data["date"]),
             review_due=_date(data["review_due"]),
+            page=data.get("page"),
         )
 
 

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import logging
+import threading
+import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from bot.answering import Answerer, AnswerPolicy
 from bot.embedder import Embedder, SentenceTransformerEmbedder
-from bot.errors import IndexMissingError
+from bot.errors import IndexMissingError, PracticeBotError
 from bot.glossary import Glossary
-from bot.index_store import BuildReport, LoadedIndex, build_index, load_index
+from bot.index_build import BuildReport, Progress, build_index
+from bot.index_store import LoadedIndex, current_name, load_index
 from bot.retriever import Retriever
 from bot.settings import Settings
 from bot.templates import Templates, load_examples
@@ -19,17 +23,65 @@ if TYPE_CHECKING:
     from slack_bolt import App
     from slack_sdk import WebClient
 
+log = logging.getLogger(__name__)
 
-@dataclass(frozen=True)
+
+@dataclass
 class Runtime:
-    """Everything a front end (terminal or Slack) needs, built once at start-up."""
+    """Everything a front end (terminal or Slack) needs, built once at start-up.
+
+    The index in use can change under a running bot: `reload_if_changed()` loads the version
+    `index/CURRENT` names and swaps the answerer's retriever in one assignment, so a question
+    already being answered finishes on the version it started with."""
 
     settings: Settings
     embedder: Embedder
-    index: LoadedIndex
     answerer: Answerer
     templates: Templates
     built: BuildReport | None  # set when start-up had to build the index first
+    _reload_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    @property
+    def index(self) -> LoadedIndex:
+        return self.answerer.retriever.index
+
+    def reload_if_changed(self) -> bool:
+        """Serve the current version if it is not the one in use; True if it swapped."""
+        with self._reload_lock:
+            if current_name(self.settings.index_dir) in (None, self.index.path.name):
+                return False
+            index = load_index(self.settings.index_dir, model=self.embedder.name)
+            glossary = Glossary.load(self.settings.glossary_path)
+            self.answerer.retriever = Retriever(index, self.embedder, glossary)
+            log.info("now serving index version %s", index.path.name)
+            return True
+
+    def rebuild(self, *, on_progress: Progress | None = None) -> BuildReport:
+        """Build a new version from the knowledge folder and start serving it."""
+        report = build_index(
+            self.settings.knowledge_dir,
+            self.settings.index_dir,
+            self.embedder,
+            keep=self.settings.versions_kept,
+            on_progress=on_progress,
+        )
+        self.reload_if_changed()
+        return report
+
+    def watch_index(self, *, interval: float = 5.0) -> threading.Thread:
+        """Poll for a new current version (built by another process, or rolled back)."""
+
+        def loop() -> None:
+            while True:
+                time.sleep(interval)
+                try:
+                    self.reload_if_changed()
+                except PracticeBotError as exc:  # keep serving the version already loaded
+                    log.error("could not load the new index version: %s", exc)
+
+        thread = threading.Thread(target=loop, name="index-watch", daemon=True)
+        thread.start()
+        return thread
 
 
 def make_embedder(settings: Settings) -> SentenceTransformerEmbedder:
@@ -77,7 +129,7 @@ def start(
         index = load_index(settings.index_dir, model=embedder.name)
     retriever = Retriever(index, embedder, glossary)
     answerer = Answerer(retriever, templates, policy_from(settings))
-    return Runtime(settings, embedder, index, answerer, templates, built)
+    return Runtime(settings, embedder, answerer, templates, built)
 
 
 def slack_app(runtime: Runtime, *, client: WebClient | None = None) -> App:

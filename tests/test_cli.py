@@ -16,7 +16,7 @@ def run(settings: Settings, monkeypatch: pytest.MonkeyPatch, tmp_path: Path):  #
     """Invoke the CLI as a user would, with the fake embedder and the test folders."""
     monkeypatch.chdir(tmp_path)
     monkeypatch.setattr(runtime_module, "make_embedder", lambda s: FakeEmbedder())
-    for name in ("knowledge_dir", "index_dir", "prompts_dir"):
+    for name in ("knowledge_dir", "index_dir", "prompts_dir", "data_dir"):
         monkeypatch.setenv(f"PRACTICE_BOT_{name.upper()}", str(getattr(settings, name)))
     for name in ("strong_similarity", "min_similarity", "min_coverage"):
         monkeypatch.setenv(f"PRACTICE_BOT_{name.upper()}", str(getattr(settings, name)))
@@ -123,3 +123,53 @@ def test_run_is_the_terminal_chat_on_the_same_pipeline(run) -> None:  # type: ig
     assert result.stdout.count("> ") == 2
     assert "[1] Child protection plans — Second or subsequent plans, para 1" in result.stdout
     assert "Not found in the findings or guidance" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_APP_TOKEN": "xapp-1"}, ("socket",)),
+        (
+            {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s", "PORT": "8123"},
+            ("http", 8123),
+        ),
+    ],
+)
+def test_run_starts_the_slack_bot_when_tokens_are_set(  # type: ignore[no-untyped-def]
+    run, monkeypatch: pytest.MonkeyPatch, env: dict[str, str], expected: tuple
+) -> None:
+    from bot.slack import serve as serve_module
+
+    started: list[tuple] = []
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.setattr(runtime_module, "slack_app", lambda rt: "app")
+    monkeypatch.setattr(
+        serve_module, "serve_http", lambda app, host, port: started.append(("http", port))
+    )
+    monkeypatch.setattr(
+        serve_module, "serve_socket_mode", lambda app, s: started.append(("socket",))
+    )
+    result = run("run", stdin="")
+    assert result.exit_code == 0, result.output
+    assert started == [expected]
+
+
+def test_serve_http_without_a_signing_secret_says_what_is_missing(  # type: ignore[no-untyped-def]
+    run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-1")
+    result = run("serve", "--http")
+    assert result.exit_code == 1
+    assert "SLACK_SIGNING_SECRET is not set" in result.output
+
+
+def test_feedback_summarises_usage(run, settings: Settings) -> None:  # type: ignore[no-untyped-def]
+    from bot.records import Answer
+    from bot.usage_store import UsageStore
+
+    store = UsageStore(settings.usage_db)
+    store.record_answer(Answer("q", False, "Not found.", ()), user_id="U1", surface="dm")
+    result = run("feedback")
+    assert result.exit_code == 0
+    assert "1 answers, 1 abstained (100%)" in result.output

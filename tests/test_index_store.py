@@ -4,7 +4,8 @@ from pathlib import Path
 import pytest
 
 from bot.errors import IndexBusyError, IndexMismatchError, IndexMissingError, NoDocumentsError
-from bot.index_store import CURRENT, _lock, build_index, current_version_path, load_index
+from bot.index_build import build_index
+from bot.index_store import CURRENT, build_lock, current_version_path, load_index
 
 from .conftest import FakeEmbedder
 
@@ -79,9 +80,10 @@ def test_rebuild_embeds_only_what_changed_and_reports_the_diff(
         ["guidance/plans.md"],
         ["guidance/letters.md"],
     )
-    embedded = [t for call in embedder.calls for t in call]
     assert report.embedded == 2  # the edited paragraph and the new document's one
-    assert all("3 months" in t or "brand new" in t for t in embedded)
+    assert report.parsed == 2  # the unchanged documents were not read again
+    built = embedder.calls[0]  # later calls are the new version's validation probes
+    assert built and all("3 months" in t or "brand new" in t for t in built)
     loaded = load_index(index_dir, model=FakeEmbedder.name)
     assert {c.source for c in loaded.chunks} == {
         "findings/letter.md",
@@ -152,5 +154,8 @@ def test_only_the_newest_versions_are_kept(knowledge: Path, tmp_path: Path) -> N
 
 def test_a_second_build_at_once_is_told_one_is_running(knowledge: Path, tmp_path: Path) -> None:
     index_dir = tmp_path / "index"
-    with _lock(index_dir), pytest.raises(IndexBusyError, match="Another index build is running"):
+    with (
+        build_lock(index_dir),
+        pytest.raises(IndexBusyError, match="Another index build is running"),
+    ):
         build_index(knowledge, index_dir, FakeEmbedder())

@@ -365,3 +365,42 @@ def test_rate_limited_web_api_calls_are_retried(bot: Bot) -> None:
     assert len(calls) == 2  # one refused with 429, then the retry after Retry-After
     time.sleep(0.5)
     assert len(bot.slack.of("chat.postMessage")) == 2
+
+
+def test_the_assistant_panel_offers_prompts_and_shows_a_status_while_searching(bot: Bot) -> None:
+    bot.event(
+        {
+            "type": "assistant_thread_started",
+            "event_ts": "1.1",
+            "assistant_thread": {
+                "user_id": "U1",
+                "channel_id": "D1",
+                "thread_ts": "1.1",
+                "context": {},
+            },
+        },
+        event_id="EvStart",
+    )
+    prompts = bot.slack.wait_for("assistant.threads.setSuggestedPrompts")[0].params
+    assert "can a child have a second CP plan?" in json.dumps(prompts)
+    greeting = bot.slack.wait_for("chat.postMessage")[0].params
+    assert greeting["thread_ts"] == "1.1" and greeting["text"].startswith("Ask a practice question")
+
+    bot.event(
+        {
+            "type": "message",
+            "channel_type": "im",
+            "channel": "D1",
+            "user": "U1",
+            "text": "rcpc timescale",
+            "ts": "1.2",
+            "thread_ts": "1.1",
+        },
+        event_id="EvAsk",
+    )
+    status = bot.slack.wait_for("assistant.threads.setStatus")[0].params
+    assert status["status"] == "Searching the findings and guidance…"
+    answer = bot.slack.wait_for("chat.postMessage", count=2)[1].params
+    assert answer["thread_ts"] == "1.1" and "Review conferences, para 1" in texts(answer["blocks"])
+    time.sleep(0.5)
+    assert len(bot.slack.of("chat.postMessage")) == 2  # the DM listener did not answer it again
