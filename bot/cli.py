@@ -76,7 +76,7 @@ def _runtime(settings: Settings, *, top_k: int | None = None):  # type: ignore[n
         settings = settings.model_copy(update={"top_k": top_k})
     runtime = start(settings, on_build=_say)
     if runtime.built:
-        _say(_report_text(runtime.built))
+        _say(runtime.built.describe())
     _warn_if_stale(runtime)
     return runtime
 
@@ -106,36 +106,66 @@ def index() -> None:
 @index.command("build")
 @_paths
 def index_build(*, settings: Settings) -> None:
-    """Index every document in the knowledge folder (unchanged passages are not re-embedded)."""
+    """Index the knowledge folder: only new or changed documents are read and embedded."""
     from bot.index_build import build_index
     from bot.runtime import make_embedder
 
-    report = build_index(
-        settings.knowledge_dir,
-        settings.index_dir,
-        make_embedder(settings),
-        keep=settings.versions_kept,
-        progress=True,
-    )
-    click.echo(_report_text(report))
+    with _audited(settings, "rebuild", str(settings.knowledge_dir)) as note:
+        report = build_index(
+            settings.knowledge_dir,
+            settings.index_dir,
+            make_embedder(settings),
+            keep=settings.versions_kept,
+            progress=True,
+        )
+        note(report.summary())
+    click.echo(report.describe())
 
 
-def _report_text(report: Any) -> str:
-    lines = [
-        f"Index version {report.version}: {report.documents} documents, "
-        f"{report.chunks} passages ({report.embedded} embedded, "
-        f"{report.chunks - report.embedded} reused) in {report.seconds:.1f} s."
-    ]
-    for label, items in (
-        ("added", report.added),
-        ("changed", report.changed),
-        ("removed", report.removed),
-    ):
-        if items:
-            lines.append(f"  {label}: " + ", ".join(items))
-    for failure in report.failed:
-        lines.append(f"  skipped: {failure.reason}")
-    return "\n".join(lines)
+@index.command("rollback")
+@_paths
+def index_rollback(*, settings: Settings) -> None:
+    """Serve the previous index version again (running bots switch within seconds)."""
+    from bot.index_store import rollback
+
+    with _audited(settings, "rollback", str(settings.index_dir)) as note:
+        old, new = rollback(settings.index_dir, model=settings.model)
+        note(f"{old} -> {new}")
+    click.echo(f"Rolled back: index version {new} is current again (was {old}).")
+
+
+@index.command("versions")
+@_paths
+def index_versions(*, settings: Settings) -> None:
+    """List the index versions kept on disk; the current one is marked."""
+    from bot.index_store import current_name, list_versions, read_manifest
+
+    current = current_name(settings.index_dir)
+    for name in reversed(list_versions(settings.index_dir)):
+        manifest = read_manifest(settings.index_dir / "versions" / name)
+        mark = "*" if name == current else " "
+        click.echo(
+            f"{mark} {name}  {len(manifest.documents)} documents, "
+            f"{manifest.chunk_count} passages, model {manifest.model}"
+        )
+
+
+@contextmanager
+def _audited(settings: Settings, action: str, target: str) -> Iterator[Callable[[str], None]]:
+    """Record an admin action run from the command line, with its result, in the audit log."""
+    import getpass
+
+    from bot.audit_log import AuditLog
+
+    audit = AuditLog(settings.audit_db)
+    actor = f"cli:{getpass.getuser()}"
+    detail: list[str] = []
+    try:
+        yield detail.append
+    except PracticeBotError as exc:
+        audit.record(actor=actor, action=action, target=target, result="failed", detail=str(exc))
+        raise
+    audit.record(actor=actor, action=action, target=target, result="ok", detail="; ".join(detail))
 
 
 @cli.command()
@@ -216,7 +246,9 @@ def _serve(settings: Settings, *, http: bool, host: str, port: int) -> None:
         raise ConfigError(
             "SLACK_SIGNING_SECRET is not set: HTTP mode verifies every request with it."
         )
-    app = slack_app(_runtime(settings))  # model and index load here, before the first event
+    runtime = _runtime(settings)  # model and index load here, before the first event
+    runtime.watch_index()  # versions built by another process, or rolled back, are picked up
+    app = slack_app(runtime)
     if http:
         serve_http(app, host=host, port=port)
     else:
@@ -275,6 +307,23 @@ def sources(*, settings: Settings) -> None:
         )
     for skipped in manifest.skipped:
         click.echo(f"  skipped   {skipped.reason}")
+
+
+@cli.command()
+@click.option("--limit", type=click.IntRange(1, 1000), default=50, show_default=True)
+@_paths
+def audit(limit: int, *, settings: Settings) -> None:
+    """List the audit log: who rebuilt, uploaded or rolled back what, when, and the result."""
+    from bot.audit_log import AuditLog
+
+    entries = AuditLog(settings.audit_db).entries(limit=limit)
+    if not entries:
+        click.echo("The audit log is empty.")
+    for e in entries:
+        click.echo(
+            f"{e.at}  {e.actor:<16} {e.action:<16} {e.result:<8} {e.target}"
+            + (f"\n    {e.detail}" if e.detail else "")
+        )
 
 
 @cli.command("eval")

@@ -68,6 +68,34 @@ class BuildReport:
     embedded: int  # passages embedded this time
     seconds: float
 
+    def summary(self) -> str:
+        """One line for the audit log."""
+        return (
+            f"version {self.version}: {self.documents} documents ({self.parsed} read), "
+            f"{self.chunks} passages ({self.embedded} embedded); added {len(self.added)}, "
+            f"changed {len(self.changed)}, removed {len(self.removed)}, failed {len(self.failed)}"
+        )
+
+    def describe(self) -> str:
+        """The diff an admin reads after a rebuild."""
+        lines = [
+            f"Index version {self.version}: {self.documents} documents "
+            f"({self.parsed} read, {self.documents - self.parsed} unchanged), {self.chunks} "
+            f"passages ({self.embedded} embedded, {self.chunks - self.embedded} reused) "
+            f"in {self.seconds:.1f} s."
+        ]
+        for label, items in (
+            ("added", self.added),
+            ("changed", self.changed),
+            ("removed", self.removed),
+        ):
+            if items:
+                lines.append(f"  {label}: " + ", ".join(items))
+        lines += [f"  failed: {f.reason}" for f in self.failed]
+        if not (self.added or self.changed or self.removed or self.failed):
+            lines.append("  no documents changed.")
+        return "\n".join(lines)
+
 
 @dataclass
 class _Corpus:

@@ -23,6 +23,8 @@ if TYPE_CHECKING:
     from slack_bolt import App
     from slack_sdk import WebClient
 
+    from bot.slack.replies import SlackDeps
+
 log = logging.getLogger(__name__)
 
 
@@ -133,17 +135,34 @@ def start(
 
 
 def slack_app(runtime: Runtime, *, client: WebClient | None = None) -> App:
-    """The Bolt app over this runtime's pipeline (the usage store opens here, not at import)."""
+    """The Bolt app over this runtime's pipeline."""
     from bot.slack.app import create_app
+
+    return create_app(runtime.settings, slack_deps(runtime), client=client)
+
+
+def slack_deps(runtime: Runtime) -> SlackDeps:
+    """What the Slack listeners need; the usage store and audit log open here, not at import."""
+    from bot.audit_log import AuditLog
+    from bot.slack.admin import AdminActions, Admins
     from bot.slack.replies import SlackDeps
     from bot.usage_store import UsageStore
 
     settings = runtime.settings
-    deps = SlackDeps(
+    token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else ""
+    admin = AdminActions(
+        admins=Admins(settings.slack_admin_user_ids, settings.slack_admin_usergroup),
+        audit=AuditLog(settings.audit_db),
+        rebuild=lambda progress: runtime.rebuild(on_progress=progress),
+        templates=runtime.templates,
+        bot_token=token,
+    )
+    return SlackDeps(
         answerer=runtime.answerer,
         templates=runtime.templates,
         store=UsageStore(settings.usage_db, store_text=settings.store_question_text),
         documents=lambda: runtime.index.manifest.documents,
         examples=load_examples(settings.prompts_dir),
+        admin=admin,
+        knowledge_dir=settings.knowledge_dir,
     )
-    return create_app(settings, deps, client=client)

@@ -60,6 +60,11 @@ class Settings(BaseSettings):
     slack_admin_user_ids: Annotated[frozenset[str], NoDecode] = Field(
         default=frozenset(), validation_alias=_slack("ADMIN_USER_IDS")
     )
+    slack_admin_usergroup: str | None = Field(
+        default=None,
+        validation_alias=_slack("ADMIN_USERGROUP"),
+        description="A Slack user group id (S…) whose members are admins too.",
+    )
     store_question_text: bool = Field(
         default=False,
         description="Keep question text in the usage store (off: only a keyed hash is kept).",
@@ -91,6 +96,10 @@ class Settings(BaseSettings):
     @property
     def usage_db(self) -> Path:
         return self.data_dir / "usage.sqlite3"
+
+    @property
+    def audit_db(self) -> Path:
+        return self.data_dir / "audit.sqlite3"
 
     @property
     def glossary_path(self) -> Path:

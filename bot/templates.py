@@ -27,6 +27,13 @@ REQUIRED: dict[str, frozenset[str]] = {
     "feedback_failed": frozenset(),
     "slack_error": frozenset(),
     "how_to_ask": frozenset(),
+    "admin_only": frozenset({"action"}),
+    "reindex_started": frozenset(),
+    "reindex_progress": frozenset({"done", "total"}),
+    "reindex_done": frozenset({"report"}),
+    "reindex_failed": frozenset({"reason"}),
+    "upload_saved": frozenset({"name", "replaced"}),
+    "upload_rejected": frozenset({"name", "reason"}),
 }
 
 
@@ -60,8 +67,8 @@ class Templates:
             raise ConfigError("The message templates are not usable:\n  " + "\n  ".join(problems))
         return cls(texts)
 
-    def render(self, name: str, **values: object) -> str:
-        return self.texts[name].substitute({k: str(v) for k, v in values.items()})
+    def render(self, template: str, /, **values: object) -> str:
+        return self.texts[template].substitute({k: str(v) for k, v in values.items()})
 
 
 def load_examples(folder: Path) -> dict[str, list[str]]:

@@ -4,7 +4,6 @@ requests signed as Slack signs them."""
 from __future__ import annotations
 
 import json
-import threading
 import time
 import urllib.parse
 from collections.abc import Iterator
@@ -15,7 +14,7 @@ import pytest
 
 from bot.runtime import Runtime, slack_app, start
 from bot.settings import Settings
-from bot.slack.serve import make_http_server
+from bot.slack.serve import HttpServer
 from bot.usage_store import UsageStore
 
 from .conftest import FakeEmbedder
@@ -90,13 +89,11 @@ def bot(settings: Settings, fake_embedder: FakeEmbedder) -> Iterator[Bot]:
     slack = FakeSlack().start()
     configured = settings_with_slack(settings, slack.url)
     runtime = start(configured, embedder=fake_embedder, progress=False)
-    server = make_http_server(slack_app(runtime), host="127.0.0.1", port=0)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
+    server = HttpServer(slack_app(runtime), host="127.0.0.1", port=0).start()
     try:
-        yield Bot(f"http://127.0.0.1:{server.effective_port}", slack, runtime)
+        yield Bot(f"http://127.0.0.1:{server.port}", slack, runtime)
     finally:
-        server.close()
+        server.stop()
         slack.stop()
 
 

@@ -2,29 +2,20 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from unittest.mock import MagicMock, call
 
 import pytest
 
-from bot.runtime import Runtime
+from bot.runtime import Runtime, slack_deps
 from bot.slack.listeners.actions import verdict_action
 from bot.slack.listeners.commands import ask_command
 from bot.slack.listeners.events import mention_event, message_event
 from bot.slack.replies import SlackDeps
-from bot.templates import load_examples
-from bot.usage_store import UsageStore
 
 
 @pytest.fixture
-def deps(runtime: Runtime, tmp_path: Path) -> SlackDeps:
-    return SlackDeps(
-        answerer=runtime.answerer,
-        templates=runtime.templates,
-        store=UsageStore(tmp_path / "usage.sqlite3"),
-        documents=lambda: runtime.index.manifest.documents,
-        examples=load_examples(runtime.settings.prompts_dir),
-    )
+def deps(runtime: Runtime) -> SlackDeps:
+    return slack_deps(runtime)
 
 
 def test_ask_acks_before_it_answers(deps: SlackDeps) -> None:

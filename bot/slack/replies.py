@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from slack_sdk import WebClient
@@ -14,6 +15,7 @@ from bot.answering import Answerer
 from bot.errors import QuestionError
 from bot.index_store import DocumentEntry
 from bot.records import Answer
+from bot.slack.admin import AdminActions
 from bot.slack.blocks import Block, answer_message
 from bot.slack.dedupe import SeenOnce
 from bot.slack.markup import escape, question_from_slack
@@ -33,6 +35,8 @@ class SlackDeps:
     store: UsageStore
     documents: Callable[[], Sequence[DocumentEntry]]
     examples: dict[str, list[str]]
+    admin: AdminActions
+    knowledge_dir: Path
     seen: SeenOnce = field(default_factory=SeenOnce)
 
     def reply(self, raw_text: str, *, user_id: str, surface: str, share: bool = False) -> Reply:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -30,19 +31,44 @@ def wsgi_app(app: App) -> Callable[..., Iterable[bytes]]:
     return application
 
 
-def make_http_server(app: App, *, host: str = "0.0.0.0", port: int = 3000) -> Any:
-    """A waitress server (port 0 picks a free port: see `.effective_port`); call .run()."""
-    from waitress import create_server
+class HttpServer:
+    """waitress serving the Bolt app; port 0 picks a free port. `stop()` ends it cleanly."""
 
-    return create_server(
-        wsgi_app(app), host=host, port=port, threads=HTTP_THREADS, ident="practice-bot"
-    )
+    def __init__(self, app: App, *, host: str = "0.0.0.0", port: int = 3000) -> None:
+        from waitress import create_server
+
+        self._server: Any = create_server(
+            wsgi_app(app), host=host, port=port, threads=HTTP_THREADS, ident="practice-bot"
+        )
+        self._thread: threading.Thread | None = None
+
+    @property
+    def port(self) -> int:
+        return int(self._server.effective_port)
+
+    def run(self) -> None:
+        log.info("serving Slack requests on port %s at %s", self.port, EVENTS_PATH)
+        self._server.run()
+
+    def start(self) -> HttpServer:
+        self._thread = threading.Thread(target=self._server.run, name="http", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        # Close every socket from inside the server's own loop, which then ends by itself.
+        def close_all() -> None:
+            for dispatcher in list(self._server._map.values()):
+                dispatcher.close()
+
+        self._server.trigger.pull_trigger(close_all)
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+        self._server.task_dispatcher.shutdown()
 
 
 def serve_http(app: App, *, host: str, port: int) -> None:
-    server = make_http_server(app, host=host, port=port)
-    log.info("serving Slack requests at http://%s:%s%s", host, server.effective_port, EVENTS_PATH)
-    server.run()
+    HttpServer(app, host=host, port=port).run()
 
 
 def serve_socket_mode(app: App, settings: Settings) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.slack.listeners import actions, assistant, commands, events
+from bot.slack.listeners import actions, admin, assistant, commands, events
 from bot.slack.replies import SlackDeps
 
 
@@ -13,3 +13,4 @@ def register_listeners(app: App, deps: SlackDeps) -> None:
     commands.register(app, deps)
     actions.register(app, deps)
     assistant.register(app, deps)
+    admin.register(app, deps)

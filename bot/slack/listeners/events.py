@@ -10,6 +10,7 @@ from slack_bolt import App
 from slack_sdk import WebClient
 
 from bot.slack.blocks import home_view
+from bot.slack.listeners.admin import handle_upload
 from bot.slack.replies import SlackDeps, answer_message_event
 
 
@@ -33,8 +34,14 @@ def mention_event(deps: SlackDeps) -> Callable[..., None]:
 def message_event(deps: SlackDeps) -> Callable[..., None]:
     def on_message(event: dict[str, Any], body: dict[str, Any], client: WebClient) -> None:
         # Only direct messages: in channels the bot answers when mentioned (app_mention).
-        if event.get("channel_type") != "im" or event.get("bot_id") or event.get("subtype"):
+        if event.get("channel_type") != "im" or event.get("bot_id"):
             return
+        if event.get("subtype") == "file_share":
+            if deps.seen.first(body.get("event_id"), f"{event['channel']}:{event['ts']}"):
+                handle_upload(deps, client, event)
+            return
+        if event.get("subtype"):
+            return  # edits, deletions and other changes are not questions
         answer_message_event(
             deps,
             client,
