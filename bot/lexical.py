@@ -74,7 +74,7 @@ class LexicalIndex:
         def fix(match: re.Match[str]) -> str:
             return self.correct(match.group(0).lower()) or match.group(0)
 
-        return re.sub(r"[A-Za-z]+", fix, text)
+        return re.sub(r"\b[A-Za-z]+\b", fix, text)  # whole words: not the 'topic' of 'topic0'
 
     def idf(self, term: str) -> float:
         df = self.doc_freq.get(term, 0)

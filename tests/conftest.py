@@ -160,3 +160,11 @@ def fake_embedder() -> FakeEmbedder:
 @pytest.fixture
 def runtime(settings: Settings, fake_embedder: FakeEmbedder) -> Runtime:
     return start(settings, embedder=fake_embedder, progress=False)
+
+
+@pytest.fixture
+def bot(settings: Settings, fake_embedder: FakeEmbedder):  # type: ignore[no-untyped-def]
+    """The Bolt app served on a loopback port against a fake Slack Web API (slack_harness.py)."""
+    from .slack_harness import serve_bot
+
+    yield from serve_bot(settings, fake_embedder)

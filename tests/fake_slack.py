@@ -94,6 +94,9 @@ def _handler(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
             pass
 
         def do_GET(self) -> None:
+            fake.record(
+                Call("GET", {"authorization": self.headers.get("Authorization")}, self.path)
+            )
             name = self.path.rsplit("/", 1)[-1]
             body = fake.files.get(name)
             self.send_response(200 if body is not None else 404)

@@ -18,6 +18,7 @@ def run(settings: Settings, monkeypatch: pytest.MonkeyPatch, tmp_path: Path):  #
     monkeypatch.setattr(runtime_module, "make_embedder", lambda s: FakeEmbedder())
     for name in ("knowledge_dir", "index_dir", "prompts_dir", "data_dir"):
         monkeypatch.setenv(f"PRACTICE_BOT_{name.upper()}", str(getattr(settings, name)))
+    monkeypatch.setenv("PRACTICE_BOT_MODEL", FakeEmbedder.name)  # what rollback checks against
     for name in ("strong_similarity", "min_similarity", "min_coverage"):
         monkeypatch.setenv(f"PRACTICE_BOT_{name.upper()}", str(getattr(settings, name)))
 
@@ -173,3 +174,21 @@ def test_feedback_summarises_usage(run, settings: Settings) -> None:  # type: ig
     result = run("feedback")
     assert result.exit_code == 0
     assert "1 answers, 1 abstained (100%)" in result.output
+
+
+def test_rollback_versions_and_audit_from_the_command_line(run, settings: Settings) -> None:  # type: ignore[no-untyped-def]
+    run("index", "build")
+    failed = run("index", "rollback")
+    assert failed.exit_code == 1 and "no earlier index version" in failed.output
+    (settings.knowledge_dir / "guidance" / "new.md").write_text(
+        "# New\n\nNew text here.\n", "utf-8"
+    )
+    second = run("index", "build")
+    assert "added: guidance/new.md" in second.output and "(1 read, 3 unchanged)" in second.output
+    versions = run("index", "versions").output.splitlines()
+    assert len(versions) == 2 and versions[0].startswith("* ")
+    rolled = run("index", "rollback")
+    assert rolled.exit_code == 0 and "Rolled back" in rolled.output
+    assert run("index", "versions").output.splitlines()[1].startswith("* ")
+    log = run("audit").output
+    assert log.count(" rebuild ") == 2 and "rollback" in log and "failed" in log

@@ -56,7 +56,8 @@ def test_plain_text_rejoins_a_sentence_cut_by_a_page_break(tmp_path: Path) -> No
 @pytest.mark.parametrize(
     ("content", "reason"),
     [
-        (b"\xff\xfe\x00bad", "is not UTF-8"),
+        (b"caf\xe9 au lait", "is not UTF-8"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00", "looks like a binary file"),
         (b"", "has no text"),
         (b"   \n\n  ", "has no text"),
         (b"---\ntitle: [unclosed\n---\nText.\n", "front matter is not valid YAML"),

@@ -10,14 +10,14 @@ from bot.text import squash
 
 
 def decode(raw: bytes) -> str:
+    if b"\x00" in raw[:8192]:
+        raise UnreadableFile("looks like a binary file, not text")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise UnreadableFile(
             f"is not UTF-8 text (bad byte at position {exc.start}); save it as UTF-8 and rebuild"
         ) from exc
-    if "\x00" in text:
-        raise UnreadableFile("looks like a binary file, not text")
     return text
 
 

@@ -1,0 +1,129 @@
+"""The real Bolt app served over HTTP on loopback against the fake Slack Web API, and the
+helpers the Slack scenario tests share (the `bot` fixture lives in conftest.py)."""
+
+from __future__ import annotations
+
+import json
+import time
+import urllib.parse
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from bot.runtime import Runtime, slack_app, start
+from bot.settings import Settings
+from bot.slack.serve import HttpServer
+
+from .conftest import FakeEmbedder
+from .fake_slack import BOT_USER_ID, FakeSlack, Posted, post, sign
+
+SECRET = "test-signing-secret"
+
+
+@dataclass
+class Bot:
+    url: str
+    slack: FakeSlack
+    runtime: Runtime
+
+    def send(self, body: str, content_type: str, extra: dict[str, str] | None = None) -> Posted:
+        headers = {"Content-Type": content_type, **sign(SECRET, body), **(extra or {})}
+        return post(f"{self.url}/slack/events", body, headers)
+
+    def event(
+        self, event: dict[str, Any], *, event_id: str = "Ev1", retry: int | None = None
+    ) -> Posted:
+        body = json.dumps(
+            {
+                "type": "event_callback",
+                "team_id": "T1",
+                "api_app_id": "A1",
+                "event_id": event_id,
+                "event_time": int(time.time()),
+                "event": event,
+            }
+        )
+        extra = (
+            {"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_timeout"}
+            if retry
+            else {}
+        )
+        return self.send(body, "application/json", extra)
+
+    def command(self, text: str, *, name: str = "/ask", user: str = "U1") -> Posted:
+        form = {
+            "command": name,
+            "text": text,
+            "user_id": user,
+            "user_name": "sam",
+            "channel_id": "C1",
+            "team_id": "T1",
+            "trigger_id": "1.2.3",
+            "response_url": f"{self.slack.url}/response/ask",
+        }
+        return self.send(urllib.parse.urlencode(form), "application/x-www-form-urlencoded")
+
+    def click(self, action: dict[str, Any], *, user: str = "U1") -> Posted:
+        payload = {
+            "type": "block_actions",
+            "user": {"id": user},
+            "team": {"id": "T1"},
+            "api_app_id": "A1",
+            "trigger_id": "1.2.3",
+            "channel": {"id": "C1"},
+            "container": {"type": "message"},
+            "actions": [action],
+            "response_url": f"{self.slack.url}/response/click",
+        }
+        return self.send(
+            urllib.parse.urlencode({"payload": json.dumps(payload)}),
+            "application/x-www-form-urlencoded",
+        )
+
+
+def serve_bot(settings: Settings, fake_embedder: FakeEmbedder) -> Iterator[Bot]:
+    slack = FakeSlack().start()
+    configured = settings_with_slack(settings, slack.url)
+    runtime = start(configured, embedder=fake_embedder, progress=False)
+    server = HttpServer(slack_app(runtime), host="127.0.0.1", port=0).start()
+    try:
+        yield Bot(f"http://127.0.0.1:{server.port}", slack, runtime)
+    finally:
+        server.stop()
+        slack.stop()
+
+
+def settings_with_slack(settings: Settings, api_url: str) -> Settings:
+    values = settings.model_dump(
+        exclude={"slack_bot_token", "slack_signing_secret", "slack_api_url", "slack_admin_user_ids"}
+    )
+    return Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        **values,
+        slack_bot_token="xoxb-test",
+        slack_signing_secret=SECRET,
+        slack_api_url=f"{api_url}/api/",
+        slack_admin_user_ids="UADMIN",
+    )
+
+
+def mention(text: str, *, ts: str = "1700000000.000100", **extra: Any) -> dict[str, Any]:
+    return {
+        "type": "app_mention",
+        "user": "U1",
+        "text": f"<@{BOT_USER_ID}> {text}",
+        "channel": "C1",
+        "ts": ts,
+        "event_ts": ts,
+        **extra,
+    }
+
+
+def texts(blocks: list[dict[str, Any]] | str) -> str:
+    return blocks if isinstance(blocks, str) else json.dumps(blocks)
+
+
+def blocks_of(params: dict[str, Any]) -> list[dict[str, Any]]:
+    """Blocks as the Web API received them (JSON body, or a JSON string in a form)."""
+    blocks = params["blocks"]
+    return json.loads(blocks) if isinstance(blocks, str) else blocks

@@ -1,0 +1,146 @@
+"""Rebuilding while the bot answers: no failed question, no lost index, one build at a time."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from bot.index_build import build_index
+from bot.index_store import current_name, list_versions, load_index
+from bot.runtime import Runtime
+from bot.settings import Settings
+
+from .conftest import FakeEmbedder
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def _add_paragraphs(knowledge: Path, name: str, count: int, word: str = "placement") -> None:
+    body = "\n\n".join(
+        f"Paragraph {n} about {word} stability number {n} and the review of it."
+        for n in range(count)
+    )
+    (knowledge / "guidance" / name).write_text(f"# {name}\n\n{body}\n", encoding="utf-8")
+
+
+def test_questions_keep_being_answered_while_the_index_is_rebuilt_and_swapped(
+    runtime: Runtime, settings: Settings
+) -> None:
+    stop = threading.Event()
+    errors: list[BaseException] = []
+    answered: list[bool] = []
+
+    def ask() -> None:
+        while not stop.is_set():
+            try:
+                answer = runtime.answerer.answer("can a child have a second CP plan?")
+                answered.append(
+                    answer.answered and answer.passages[0].hit.chunk.source == "guidance/plans.md"
+                )
+            except BaseException as exc:  # any failure at all counts
+                errors.append(exc)
+
+    threads = [threading.Thread(target=ask) for _ in range(4)]
+    for t in threads:
+        t.start()
+    versions = set()
+    try:
+        for n in range(5):
+            _add_paragraphs(settings.knowledge_dir, f"extra-{n}.md", 80, word=f"topic{n}")
+            runtime.rebuild()
+            versions.add(runtime.index.path.name)
+            assert (
+                runtime.answerer.answer(f"topic{n} stability").passages[0].hit.chunk.source
+                == f"guidance/extra-{n}.md"
+            )
+    finally:
+        stop.set()
+        for t in threads:
+            t.join()
+    assert errors == []
+    assert len(versions) == 5
+    assert len(answered) > 20 and all(answered)
+
+
+def test_a_version_built_by_another_process_is_picked_up_without_restart(
+    runtime: Runtime, settings: Settings
+) -> None:
+    before = runtime.index.path.name
+    _add_paragraphs(settings.knowledge_dir, "fostering.md", 3, word="fostering")
+    build_index(settings.knowledge_dir, settings.index_dir, FakeEmbedder())
+    cited = {p.hit.chunk.source for p in runtime.answerer.answer("fostering stability").passages}
+    assert "guidance/fostering.md" not in cited  # still the old version
+    watcher = runtime.watch_index(interval=0.05)
+    deadline = time.monotonic() + 5
+    while runtime.index.path.name == before and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert watcher.is_alive()
+    assert (
+        runtime.answerer.answer("fostering stability").passages[0].hit.chunk.source
+        == "guidance/fostering.md"
+    )
+
+
+@pytest.mark.parametrize("where", ["embedding", "writing"])
+def test_kill_9_mid_rebuild_leaves_the_old_index_serving_and_the_next_build_works(
+    runtime: Runtime, settings: Settings, tmp_path: Path, where: str
+) -> None:
+    before = current_name(settings.index_dir)
+    _add_paragraphs(settings.knowledge_dir, "big.md", 200)
+    marker = tmp_path / "stalled"
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "tests.slow_build",
+            str(settings.knowledge_dir),
+            str(settings.index_dir),
+            str(marker),
+            where,
+        ],
+        cwd=REPO,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not marker.exists():
+            assert process.poll() is None, "the build process ended before it could be killed"
+            assert time.monotonic() < deadline, "the build never reached the point to kill it"
+            time.sleep(0.05)
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == -signal.SIGKILL
+    # The old version is still current, loads, and answers.
+    assert current_name(settings.index_dir) == before
+    assert load_index(settings.index_dir, model=FakeEmbedder.name).path.name == before
+    assert runtime.answerer.answer("second cp plan").answered
+    if where == "writing":
+        assert list((settings.index_dir / "versions").glob(".staging-*"))  # left by the kill
+    # The lock died with the process: the next build runs, succeeds and tidies up.
+    report = build_index(settings.knowledge_dir, settings.index_dir, FakeEmbedder())
+    assert "guidance/big.md" in report.added
+    assert current_name(settings.index_dir) == report.version != before
+    assert not list((settings.index_dir / "versions").glob(".staging-*"))
+    assert runtime.reload_if_changed()
+
+
+def test_rollback_returns_to_the_previous_version(runtime: Runtime, settings: Settings) -> None:
+    from bot.index_store import rollback
+
+    first = current_name(settings.index_dir)
+    _add_paragraphs(settings.knowledge_dir, "fostering.md", 3, word="fostering")
+    second = runtime.rebuild().version
+    assert rollback(settings.index_dir, model=FakeEmbedder.name) == (second, first)
+    assert runtime.reload_if_changed()
+    sources = {d.source for d in runtime.index.manifest.documents}
+    assert "guidance/fostering.md" not in sources
+    assert list_versions(settings.index_dir) == sorted([first, second])
