@@ -107,17 +107,10 @@ def index() -> None:
 @_paths
 def index_build(*, settings: Settings) -> None:
     """Index the knowledge folder: only new or changed documents are read and embedded."""
-    from bot.index_build import build_index
-    from bot.runtime import make_embedder
+    from bot.runtime import build, make_embedder
 
     with _audited(settings, "rebuild", str(settings.knowledge_dir)) as note:
-        report = build_index(
-            settings.knowledge_dir,
-            settings.index_dir,
-            make_embedder(settings),
-            keep=settings.versions_kept,
-            progress=True,
-        )
+        report = build(settings, make_embedder(settings), progress=True)
         note(report.summary())
     click.echo(report.describe())
 

@@ -60,13 +60,7 @@ class Runtime:
 
     def rebuild(self, *, on_progress: Progress | None = None) -> BuildReport:
         """Build a new version from the knowledge folder and start serving it."""
-        report = build_index(
-            self.settings.knowledge_dir,
-            self.settings.index_dir,
-            self.embedder,
-            keep=self.settings.versions_kept,
-            on_progress=on_progress,
-        )
+        report = build(self.settings, self.embedder, on_progress=on_progress)
         self.reload_if_changed()
         return report
 
@@ -84,6 +78,26 @@ class Runtime:
         thread = threading.Thread(target=loop, name="index-watch", daemon=True)
         thread.start()
         return thread
+
+
+def build(
+    settings: Settings,
+    embedder: Embedder,
+    *,
+    progress: bool = False,
+    on_progress: Progress | None = None,
+) -> BuildReport:
+    """A new index version from the knowledge folder, as the settings say to build it."""
+    return build_index(
+        settings.knowledge_dir,
+        settings.index_dir,
+        embedder,
+        keep=settings.versions_kept,
+        progress=progress,
+        on_progress=on_progress,
+        windows=settings.sentence_windows,
+        hnsw_above_rows=settings.hnsw_above_rows,
+    )
 
 
 def make_embedder(settings: Settings) -> SentenceTransformerEmbedder:
@@ -121,13 +135,7 @@ def start(
         on_build(
             f"No index yet in {settings.index_dir}: building one from {settings.knowledge_dir}."
         )
-        built = build_index(
-            settings.knowledge_dir,
-            settings.index_dir,
-            embedder,
-            keep=settings.versions_kept,
-            progress=progress,
-        )
+        built = build(settings, embedder, progress=progress)
         index = load_index(settings.index_dir, model=embedder.name)
     retriever = Retriever(index, embedder, glossary)
     answerer = Answerer(retriever, templates, policy_from(settings))

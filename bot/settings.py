@@ -45,6 +45,16 @@ class Settings(BaseSettings):
     min_coverage: float = Field(default=0.25, ge=0, le=1)
     contact: str = "your practice supervisor or the principal social worker"
     versions_kept: int = Field(default=3, ge=1)
+    sentence_windows: bool = Field(
+        default=True,
+        description="Also embed each sentence of long passages (better recall, about twice "
+        "the embedding work at build time).",
+    )
+    hnsw_above_rows: int = Field(
+        default=20_000,
+        ge=0,
+        description="Above this many vectors the dense index is HNSW instead of exact search.",
+    )
 
     # Slack: the usual SLACK_* names, as Slack's own tools use them.
     slack_bot_token: SecretStr | None = Field(default=None, validation_alias=_slack("BOT_TOKEN"))

@@ -1,6 +1,7 @@
 import json
 from pathlib import Path
 
+import faiss
 import pytest
 
 from bot.errors import IndexBusyError, IndexMismatchError, IndexMissingError, NoDocumentsError
@@ -159,3 +160,29 @@ def test_a_second_build_at_once_is_told_one_is_running(knowledge: Path, tmp_path
         pytest.raises(IndexBusyError, match="Another index build is running"),
     ):
         build_index(knowledge, index_dir, FakeEmbedder())
+
+
+def test_large_indexes_switch_to_hnsw_and_still_answer(knowledge: Path, tmp_path: Path) -> None:
+    from bot.index_build import build_index as build
+
+    report = build(knowledge, tmp_path / "index", FakeEmbedder(), hnsw_above_rows=2)
+    loaded = load_index(tmp_path / "index", model=FakeEmbedder.name)
+    assert loaded.manifest.dense_index == "hnsw"
+    assert isinstance(faiss.downcast_index(loaded.dense), faiss.IndexHNSWFlat)
+    vector = FakeEmbedder().embed(["second plan"])[0]
+    _, ids = loaded.dense.search(vector[None, :], 1)
+    assert loaded.chunks[loaded.chunk_of_row(int(ids[0][0]))].section.startswith("Second")
+    assert report.chunks == loaded.manifest.chunk_count
+
+
+def test_sentence_windows_can_be_turned_off(knowledge: Path, tmp_path: Path) -> None:
+    from bot.index_build import build_index as build
+
+    long = " ".join(f"Sentence {n} says something about the visits and the plan." for n in range(8))
+    (knowledge / "guidance" / "long.md").write_text(f"# Long\n\n{long}\n", encoding="utf-8")
+    build(knowledge, tmp_path / "with", FakeEmbedder())
+    build(knowledge, tmp_path / "without", FakeEmbedder(), windows=False)
+    with_windows = load_index(tmp_path / "with", model=FakeEmbedder.name).manifest
+    without = load_index(tmp_path / "without", model=FakeEmbedder.name).manifest
+    assert with_windows.row_count == with_windows.chunk_count + 8
+    assert without.row_count == without.chunk_count
