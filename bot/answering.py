@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -65,16 +66,22 @@ class Answerer:
         self.policy = policy
         self._today = today
 
-    def answer(self, question: str, *, top_k: int | None = None) -> Answer:
-        """The reply to one question; `top_k` overrides how many passages may be cited."""
+    def answer(
+        self, question: str, *, top_k: int | None = None, timings: dict[str, float] | None = None
+    ) -> Answer:
+        """The reply to one question; `top_k` overrides how many passages may be cited, and
+        `timings` (if given) receives the seconds each stage took."""
         text, notices = self.clean(question)
-        retrieval = self.retriever.retrieve(text, limit=CANDIDATES)
+        retrieval = self.retriever.retrieve(text, limit=CANDIDATES, timings=timings)
+        started = time.perf_counter()
         today = self._today()
         if not self.policy.should_answer(retrieval):
             message = self.templates.render("abstain", contact=self.policy.contact)
             return Answer(text, False, message, (), tuple(notices), today)
         passages = self._passages(retrieval, top_k or self.policy.top_k)
         lead = "\n".join(self._lead_line(p) for p in _lead_passages(passages))
+        if timings is not None:
+            timings["compose"] = timings.get("compose", 0.0) + time.perf_counter() - started
         return Answer(text, True, lead, tuple(passages), tuple(notices), today)
 
     def clean(self, question: str) -> tuple[str, list[str]]:

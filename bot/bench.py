@@ -1,88 +1,306 @@
-"""`practice-bot bench`: warm ask latency against its floor (the model embedding the question
-alone, measured in the same run), and the time to build the index from scratch."""
+"""`practice-bot bench`: where the time goes and how far one machine goes, with figures.
+
+Every latency is set beside its floor measured in the same run: the model embedding the
+question alone. Corpora of 1,000 / 10,000 / 100,000 passages are synthetic, recombined from
+the real knowledge base's sentences (bot/synthetic.py)."""
 
 from __future__ import annotations
 
+import json
+import os
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
+import faiss
+import numpy as np
+
+from bot.answering import Answerer
+from bot.chunking import embedding_text, sentence_windows
+from bot.embedder import Embedder
 from bot.evaluation import DEFAULT_SET, load_cases
-from bot.index_build import build_index
-from bot.runtime import make_embedder, start
+from bot.glossary import Glossary
+from bot.index_store import dense_index, load_index
+from bot.retriever import Retriever
+from bot.runtime import Runtime, make_embedder, policy_from, start
 from bot.settings import Settings
+from bot.synthetic import write_synthetic_corpus
 
-FALLBACK_QUESTIONS = [
-    "can a child have a second CP plan?",
-    "what must a pre-proceedings letter contain?",
-    "how often should an nqsw be supervised",
-    "how do I claim mileage?",
-]
+STAGES = ("expand", "embed", "dense", "lexical", "fusion", "compose")
+RAW_SAMPLE = 3000
 
 
-def run_bench(settings: Settings, *, repeat: int = 5, progress: bool = True) -> dict[str, Any]:
-    started = time.perf_counter()
+def run_bench(
+    settings: Settings,
+    *,
+    sizes: list[int],
+    repeat: int = 3,
+    load: bool = True,
+    progress: bool = True,
+) -> dict[str, Any]:
+    say = (lambda m: print(m, file=sys.stderr, flush=True)) if progress else (lambda m: None)
+    t0 = time.perf_counter()
     embedder = make_embedder(settings)
-    model_loaded = time.perf_counter() - started
-    with tempfile.TemporaryDirectory() as tmp:
-        t0 = time.perf_counter()
-        report = build_index(settings.knowledge_dir, Path(tmp), embedder, progress=progress)
-        build_seconds = time.perf_counter() - t0
-    runtime = start(settings, embedder=embedder, progress=progress)
+    result: dict[str, Any] = {"model_load_s": round(time.perf_counter() - t0, 2)}
+    runtime = start(settings, embedder=embedder, progress=False)
     questions = _questions()
-    for q in questions[:5]:  # warm caches before timing
-        runtime.answerer.answer(q)
-    floor: list[float] = []
-    ask: list[float] = []
-    for _ in range(repeat):
-        for q in questions:
-            t0 = time.perf_counter()
-            embedder.embed([q])
-            floor.append(time.perf_counter() - t0)
-            t0 = time.perf_counter()
-            runtime.answerer.answer(q)
-            ask.append(time.perf_counter() - t0)
-    floor_p50, ask_p50 = _pct(floor, 50), _pct(ask, 50)
-    return {
-        "questions_timed": len(ask),
-        "chunks": len(runtime.index.chunks),
-        "dense_rows": int(runtime.index.dense.ntotal),
-        "model_load_s": round(model_loaded, 3),
-        "floor_embed_ms": {"p50": floor_p50, "p95": _pct(floor, 95)},
-        "ask_ms": {"p50": ask_p50, "p95": _pct(ask, 95), "p99": _pct(ask, 99)},
-        "ask_over_floor_p50": round(ask_p50 / floor_p50, 3),
-        "ask_over_floor_p95": round(_pct(ask, 95) / _pct(floor, 95), 3),
-        "index_build_s": round(build_seconds, 2),
-        "index_build_chunks_per_s": round(report.chunks / build_seconds, 1),
-    }
+    say(f"warm latency on the knowledge base ({len(runtime.index.chunks)} passages)")
+    result["knowledge_base"] = _latency(runtime.answerer, embedder, questions, repeat=repeat)
+    result["knowledge_base"]["chunks"] = len(runtime.index.chunks)
+    say("cold start")
+    result["cold_start_s"] = _cold_start(settings)
+    result["corpora"] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for size in sizes:
+            say(f"synthetic corpus of {size} passages: build")
+            result["corpora"].append(
+                _corpus(settings, embedder, runtime, questions, Path(tmp) / str(size), size)
+            )
+        if sizes:
+            say("exact against HNSW at the largest size")
+            largest = load_index(Path(tmp) / str(sizes[-1]) / "index", model=embedder.name)
+            result["exact_vs_hnsw"] = _exact_vs_hnsw(largest, embedder, questions)
+    if load:
+        from bot.loadtest import describe, run_load
+
+        say("concurrent load over HTTP")
+        result["load"] = describe(
+            [
+                run_load(runtime, questions, concurrency=n, rounds=r)
+                for n, r in ((1, 10), (8, 4), (32, 2))
+            ]
+        )
+    return result
 
 
 def _questions() -> list[str]:
-    if DEFAULT_SET.exists():
-        cases = load_cases(DEFAULT_SET)
-        return [c.q for c in cases.in_scope + cases.out_of_scope]
-    return FALLBACK_QUESTIONS
+    cases = load_cases(DEFAULT_SET)
+    return [c.q for c in cases.in_scope + cases.out_of_scope]
+
+
+def _latency(
+    answerer: Answerer, embedder: Embedder, questions: list[str], *, repeat: int
+) -> dict[str, Any]:
+    for q in questions[:10]:
+        answerer.answer(q)
+    floor: list[float] = []
+    ask: list[float] = []
+    stages: dict[str, list[float]] = {s: [] for s in STAGES}
+    for _ in range(repeat):
+        for q in questions:
+            t = time.perf_counter()
+            embedder.embed([q])
+            floor.append(time.perf_counter() - t)
+            timings: dict[str, float] = {}
+            t = time.perf_counter()
+            answerer.answer(q, timings=timings)
+            ask.append(time.perf_counter() - t)
+            for s in STAGES:
+                stages[s].append(timings.get(s, 0.0))
+    return {
+        "questions": len(ask),
+        "floor_ms": _pcts(floor, (50, 95)),
+        "ask_ms": _pcts(ask, (50, 95, 99)),
+        "ask_over_floor": {
+            "p50": round(_pct(ask, 50) / _pct(floor, 50), 3),
+            "p95": round(_pct(ask, 95) / _pct(floor, 95), 3),
+        },
+        "stages_p50_ms": {s: round(_pct(v, 50) * 1000, 3) for s, v in stages.items()},
+        "stages_p95_ms": {s: round(_pct(v, 95) * 1000, 3) for s, v in stages.items()},
+    }
+
+
+def _cold_start(settings: Settings, runs: int = 3) -> float:
+    """Process start to ready to answer (and exit), with the index present: `run` with no input."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SLACK_")}
+    env["PRACTICE_BOT_INDEX_DIR"] = str(settings.index_dir.resolve())
+    env["PRACTICE_BOT_KNOWLEDGE_DIR"] = str(settings.knowledge_dir.resolve())
+    times = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        subprocess.run(
+            [sys.executable, "-m", "bot", "run"],
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            env=env,
+            check=True,
+        )
+        times.append(time.perf_counter() - t)
+    return round(statistics.median(times), 2)
+
+
+def _corpus(
+    settings: Settings,
+    embedder: Embedder,
+    runtime: Runtime,
+    questions: list[str],
+    folder: Path,
+    size: int,
+) -> dict[str, Any]:
+    written = write_synthetic_corpus(runtime.index.chunks, folder / "knowledge", passages=size)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SLACK_")}
+    built = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "bot",
+            "index",
+            "build",
+            "--json",
+            "--knowledge",
+            str(folder / "knowledge"),
+            "--index",
+            str(folder / "index"),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    )
+    report = json.loads(built.stdout.strip().splitlines()[-1])
+    index = load_index(folder / "index", model=embedder.name)
+    rows = index.dense.ntotal
+    # The model's own rate on the same texts, in one call: what the build cannot beat.
+    texts = [t for c in index.chunks for t in (embedding_text(c), *sentence_windows(c))][
+        :RAW_SAMPLE
+    ]
+    t = time.perf_counter()
+    embedder.embed(texts)
+    raw_rate = len(texts) / (time.perf_counter() - t)
+    build_rate = rows / report["seconds"]
+    answerer = Answerer(
+        Retriever(index, embedder, Glossary.load(settings.glossary_path)),
+        runtime.templates,
+        policy_from(settings),
+    )
+    return {
+        "passages": written,
+        "chunks": len(index.chunks),
+        "rows": rows,
+        "dense_index": index.manifest.dense_index,
+        "build_s": round(report["seconds"], 1),
+        "build_rows_per_s": round(build_rate, 1),
+        "build_chunks_per_s": round(len(index.chunks) / report["seconds"], 1),
+        "raw_encode_rows_per_s": round(raw_rate, 1),
+        "build_over_raw": round(build_rate / raw_rate, 3),
+        "build_peak_rss_mb": round(report["peak_rss_mb"]),
+        "latency": _latency(answerer, embedder, questions, repeat=1),
+    }
+
+
+def _exact_vs_hnsw(index: Any, embedder: Embedder, questions: list[str]) -> dict[str, Any]:
+    vectors = index.dense.reconstruct_n(0, index.dense.ntotal)
+    queries = embedder.embed(questions)
+    exact, hnsw = dense_index(vectors, "flat"), dense_index(vectors, "hnsw")
+    out: dict[str, Any] = {"rows": int(vectors.shape[0])}
+    found = {}
+    for name, ix in (("exact", exact), ("hnsw", hnsw)):
+        times, ids = [], []
+        for q in queries:
+            t = time.perf_counter()
+            _, i = ix.search(q[None, :], 10)
+            times.append(time.perf_counter() - t)
+            ids.append(set(i[0].tolist()))
+        found[name] = ids
+        out[f"{name}_ms"] = _pcts(times, (50, 95))
+    recall = [len(a & b) / 10 for a, b in zip(found["exact"], found["hnsw"], strict=True)]
+    out["hnsw_recall_at_10"] = round(float(np.mean(recall)), 4)
+    out["faiss_version"] = faiss.__version__
+    return out
 
 
 def _pct(values: list[float], q: int) -> float:
-    cuts = statistics.quantiles(values, n=100, method="inclusive")
-    return round(cuts[q - 1] * 1000, 2)
+    return statistics.quantiles(values, n=100, method="inclusive")[q - 1]
+
+
+def _pcts(values: list[float], qs: tuple[int, ...]) -> dict[str, float]:
+    return {f"p{q}": round(_pct(values, q) * 1000, 2) for q in qs}
 
 
 def format_bench(r: dict[str, Any]) -> str:
-    return "\n".join(
-        [
-            f"Corpus: {r['chunks']} passages ({r['dense_rows']} dense rows); "
-            f"{r['questions_timed']} timed questions",
-            f"Floor (model embeds the question): p50 {r['floor_embed_ms']['p50']} ms, "
-            f"p95 {r['floor_embed_ms']['p95']} ms",
-            f"Warm ask: p50 {r['ask_ms']['p50']} ms, p95 {r['ask_ms']['p95']} ms, "
-            f"p99 {r['ask_ms']['p99']} ms",
-            f"Ask / floor: p50 {r['ask_over_floor_p50']}x, p95 {r['ask_over_floor_p95']}x "
-            "(target <= 1.5x)",
-            f"Index build from scratch: {r['index_build_s']} s "
-            f"({r['index_build_chunks_per_s']} passages/s); model load {r['model_load_s']} s",
+    """The benchmark as Markdown tables (docs/BENCHMARKS.md)."""
+    kb = r["knowledge_base"]
+    lines = [
+        "| corpus | passages | vectors | index | floor p50 / p95 ms | ask p50 / p95 / p99 ms "
+        "| ask ÷ floor p50 / p95 |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
+        _latency_row("knowledge base", kb["chunks"], "", "", kb),
+    ]
+    for c in r["corpora"]:
+        lines.append(
+            _latency_row(
+                f"synthetic {c['passages']:,}",
+                c["chunks"],
+                c["rows"],
+                c["dense_index"],
+                c["latency"],
+            )
+        )
+    lines += [
+        "",
+        "Where the time goes (p50 ms; *embed* is the model, the rest is ours):",
+        "",
+        "| corpus | " + " | ".join(STAGES) + " |",
+        "|" + " --- |" * (len(STAGES) + 1),
+    ]
+    rows = [("knowledge base", kb)] + [
+        (f"synthetic {c['passages']:,}", c["latency"]) for c in r["corpora"]
+    ]
+    for name, lat in rows:
+        lines.append(
+            f"| {name} | " + " | ".join(f"{lat['stages_p50_ms'][s]:.2f}" for s in STAGES) + " |"
+        )
+    if r["corpora"]:
+        lines += [
+            "",
+            "| corpus | build s | vectors/s end to end | model alone vectors/s | ratio "
+            "| passages/s | peak RSS MB |",
+            "| --- | --- | --- | --- | --- | --- | --- |",
         ]
+        for c in r["corpora"]:
+            lines.append(
+                f"| synthetic {c['passages']:,} | {c['build_s']} | {c['build_rows_per_s']} | "
+                f"{c['raw_encode_rows_per_s']} | {c['build_over_raw']} | "
+                f"{c['build_chunks_per_s']} | {c['build_peak_rss_mb']} |"
+            )
+    if "exact_vs_hnsw" in r:
+        e = r["exact_vs_hnsw"]
+        lines += [
+            "",
+            f"Exact against HNSW over {e['rows']:,} vectors: exact p50 {e['exact_ms']['p50']} ms, "
+            f"HNSW p50 {e['hnsw_ms']['p50']} ms, recall@10 {e['hnsw_recall_at_10']}.",
+        ]
+    lines += [
+        "",
+        f"Cold start (process start to ready, index present): {r['cold_start_s']} s; "
+        f"model load alone {r['model_load_s']} s.",
+    ]
+    if "load" in r:
+        lines += [
+            "",
+            "| concurrent questions | total | answers/s | ack p95 / max ms "
+            "| answer p50 / p95 ms | errors |",
+            "| --- | --- | --- | --- | --- | --- |",
+        ]
+        for x in r["load"]:
+            lines.append(
+                f"| {x['concurrency']} | {x['questions']} | {x['throughput_per_s']} | "
+                f"{x['ack_p95_ms']} / {x['ack_max_ms']} | {x['answer_p50_ms']} / "
+                f"{x['answer_p95_ms']} | {x['errors']} |"
+            )
+    return "\n".join(lines)
+
+
+def _latency_row(name: str, chunks: int, rows: Any, kind: str, lat: dict[str, Any]) -> str:
+    f, a, ratio = lat["floor_ms"], lat["ask_ms"], lat["ask_over_floor"]
+    return (
+        f"| {name} | {chunks:,} | {rows:,} | {kind} | {f['p50']} / {f['p95']} | "
+        f"{a['p50']} / {a['p95']} / {a['p99']} | {ratio['p50']} / {ratio['p95']} |"
+        if rows != ""
+        else f"| {name} | {chunks:,} | | flat | {f['p50']} / {f['p95']} | "
+        f"{a['p50']} / {a['p95']} / {a['p99']} | {ratio['p50']} / {ratio['p95']} |"
     )

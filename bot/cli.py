@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -104,15 +105,26 @@ def index() -> None:
 
 
 @index.command("build")
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print the report as JSON (with peak memory)."
+)
 @_paths
-def index_build(*, settings: Settings) -> None:
+def index_build(as_json: bool, *, settings: Settings) -> None:
     """Index the knowledge folder: only new or changed documents are read and embedded."""
+    import dataclasses
+    import resource
+
     from bot.runtime import build, make_embedder
 
     with _audited(settings, "rebuild", str(settings.knowledge_dir)) as note:
-        report = build(settings, make_embedder(settings), progress=True)
+        report = build(settings, make_embedder(settings), progress=not as_json)
         note(report.summary())
-    click.echo(report.describe())
+    if as_json:
+        data = dataclasses.asdict(report)
+        data["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        click.echo(json.dumps(data, default=str))
+    else:
+        click.echo(report.describe())
 
 
 @index.command("rollback")
@@ -341,16 +353,63 @@ def evaluate(file: Path | None, verbose: bool, as_json: bool, *, settings: Setti
 
 @cli.command()
 @click.option(
-    "--repeat", type=click.IntRange(1, 100), default=5, help="Passes over the question set."
+    "--sizes",
+    default="1000,10000",
+    show_default=True,
+    help="Synthetic corpus sizes in passages, comma-separated (100000 takes hours).",
+)
+@click.option(
+    "--repeat",
+    type=click.IntRange(1, 100),
+    default=3,
+    show_default=True,
+    help="Passes over the question set on the knowledge base.",
+)
+@click.option(
+    "--load/--no-load",
+    default=True,
+    show_default=True,
+    help="Also send 1, 8 and 32 simultaneous questions over HTTP.",
+)
+@click.option(
+    "--write",
+    "write_to",
+    default="docs/BENCHMARKS.md",
+    show_default=True,
+    help="Where to write the tables ('-' for nowhere).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
 @_paths
-def bench(repeat: int, as_json: bool, *, settings: Settings) -> None:
-    """Measure warm ask latency against the model's own embedding time, and index build time."""
+def bench(
+    sizes: str, repeat: int, load: bool, write_to: str, as_json: bool, *, settings: Settings
+) -> None:
+    """Measure latency against its floor, build throughput, memory, HNSW and concurrent load."""
+    import datetime as dt
+    import platform
+
     from bot.bench import format_bench, run_bench
 
-    result = run_bench(settings, repeat=repeat, progress=not as_json)
-    click.echo(json.dumps(result, indent=2) if as_json else format_bench(result))
+    try:
+        size_list = [int(s) for s in sizes.split(",") if s.strip()]
+    except ValueError:
+        raise click.BadParameter(
+            f"'{sizes}' is not a list of numbers", param_hint="--sizes"
+        ) from None
+    result = run_bench(settings, sizes=size_list, repeat=repeat, load=load, progress=not as_json)
+    table = format_bench(result)
+    if write_to != "-":
+        machine = (
+            f"{os.cpu_count()} cores, {platform.machine()}, Python {platform.python_version()}"
+        )
+        target = Path(write_to)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(
+            f"# Benchmarks\n\nWritten by `practice-bot bench --sizes {sizes}` on "
+            f"{dt.date.today()} ({machine}). docs/SCALING.md says what the figures mean.\n\n"
+            f"{table}\n\n```json\n{json.dumps(result, indent=2)}\n```\n",
+            encoding="utf-8",
+        )
+    click.echo(json.dumps(result, indent=2) if as_json else table)
 
 
 def main() -> None:

@@ -45,7 +45,7 @@ def resolve_model_path(model: str) -> str:
 class SentenceTransformerEmbedder:
     """Loads the model in warm_up() (idempotent), then embeds on the CPU."""
 
-    def __init__(self, model: str = BUNDLED_MODEL, *, batch_size: int = 64) -> None:
+    def __init__(self, model: str = BUNDLED_MODEL, *, batch_size: int = 32) -> None:
         self.name = model
         self.batch_size = batch_size
         self._model: SentenceTransformer | None = None

@@ -47,7 +47,7 @@ from bot.records import Chunk, Document
 from bot.text import terms
 
 PARSER_VERSION = 1  # bump when parsing or chunking changes, so every file is read again
-BATCH = 64
+GROUP = 512
 PROBES = 5
 
 Progress = Callable[[int, int], None]
@@ -277,15 +277,21 @@ def _vectors(
         else:
             rows[i] = []
             todo.extend((i, t) for t in texts)
+    # Texts of similar length are embedded together, so batches carry little padding; the
+    # model sees groups of GROUP texts (it batches inside), and progress is told per group.
+    order = sorted(range(len(todo)), key=lambda n: len(todo[n][1]))
+    vectors: dict[int, np.ndarray] = {}
     bar = tqdm(total=len(todo), desc="Embedding", unit="text", disable=not progress or not todo)
-    for start in range(0, len(todo), BATCH):
-        part = todo[start : start + BATCH]
-        for (i, _), vec in zip(part, embedder.embed([t for _, t in part]), strict=True):
-            rows[i].append(vec)
+    for start in range(0, len(order), GROUP):
+        part = order[start : start + GROUP]
+        for n, vec in zip(part, embedder.embed([todo[n][1] for n in part]), strict=True):
+            vectors[n] = vec
         bar.update(len(part))
         if on_progress is not None:
             on_progress(start + len(part), len(todo))
     bar.close()
+    for n, (i, _) in enumerate(todo):  # back in order: a chunk's own row, then its windows
+        rows[i].append(vectors[n])
     heads = [rows[i][0] for i in range(len(chunks))]
     tails = [(i, v) for i in range(len(chunks)) for v in rows[i][1:]]
     matrix = np.vstack(heads + [v for _, v in tails]).astype(np.float32)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 
 import numpy as np
 
@@ -40,12 +41,20 @@ class Retriever:
             else None
         )
 
-    def retrieve(self, question: str, *, limit: int = 10) -> Retrieval:
+    def retrieve(
+        self, question: str, *, limit: int = 10, timings: dict[str, float] | None = None
+    ) -> Retrieval:
+        """The best passages for a question; `timings` (if given) receives seconds per stage."""
+        clock = _Clock(timings)
         searched = self._places.sub(" ", question) if self._places else question
         expansion = self.glossary.expand(self.index.lexical.fix_spelling(searched))
+        clock.lap("expand")
         query = self.embedder.embed([expansion.dense])[0]
+        clock.lap("embed")
         similarity = self._dense(query)
+        clock.lap("dense")
         lexical_scores = self.index.lexical.scores(terms(expansion.lexical))
+        clock.lap("lexical")
         candidates = set(similarity) | set(_top(lexical_scores, self.candidates))
         for i in candidates - set(similarity):  # found by BM25 alone: measure it too
             similarity[i] = float(self.index.dense.reconstruct(i) @ query)
@@ -66,7 +75,7 @@ class Retriever:
             for i in best
         )
         concepts = self.concepts(expansion)
-        return Retrieval(
+        retrieval = Retrieval(
             question=question,
             expanded=expansion.dense,
             hits=hits,
@@ -74,6 +83,8 @@ class Retriever:
             coverage=coverage(concepts, hits[:COVERAGE_DEPTH]),
             top_similarity=max((h.similarity for h in hits), default=0.0),
         )
+        clock.lap("fusion")
+        return retrieval
 
     def _dense(self, query: np.ndarray) -> dict[int, float]:
         """Best similarity per chunk over its own row and its sentence windows."""
@@ -122,3 +133,17 @@ def _top(scores: np.ndarray, n: int) -> list[int]:
     if positive.size > n:
         positive = positive[np.argpartition(-scores[positive], n - 1)[:n]]
     return sorted(positive.tolist(), key=lambda i: (-scores[i], i))
+
+
+class _Clock:
+    """Adds the seconds since the last lap to timings[name]; does nothing without timings."""
+
+    def __init__(self, timings: dict[str, float] | None) -> None:
+        self.timings = timings
+        self.last = time.perf_counter() if timings is not None else 0.0
+
+    def lap(self, name: str) -> None:
+        if self.timings is not None:
+            now = time.perf_counter()
+            self.timings[name] = self.timings.get(name, 0.0) + now - self.last
+            self.last = now

@@ -10,12 +10,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from bot.fake_slack import BOT_USER_ID, FakeSlack, Posted, post, sign
 from bot.runtime import Runtime, slack_app, start
 from bot.settings import Settings
 from bot.slack.serve import HttpServer
 
 from .conftest import FakeEmbedder
-from .fake_slack import BOT_USER_ID, FakeSlack, Posted, post, sign
 
 SECRET = "test-signing-secret"
 

@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
+from bot.fake_slack import BOT_ID, BOT_USER_ID, post, sign
 from bot.usage_store import UsageStore
 
-from .fake_slack import BOT_ID, BOT_USER_ID, post, sign
 from .slack_harness import SECRET, Bot, blocks_of, mention, texts
 
 

@@ -1,4 +1,7 @@
-"""A fake Slack Web API on a loopback port that records every call, and Slack-style signing."""
+"""A fake Slack Web API on a loopback port that records every call, and Slack-style signing.
+
+Used by the tests and by `practice-bot bench --load`; it never talks to Slack.
+"""
 
 from __future__ import annotations
 
@@ -23,6 +26,7 @@ class Call:
     method: str  # Web API method ("chat.postMessage") or "response_url"
     params: dict[str, Any]
     path: str
+    at: float = field(default_factory=time.monotonic)  # when the fake received it
 
 
 @dataclass
