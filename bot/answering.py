@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from bot.errors import QuestionError
+from bot.personal_data import PLACEHOLDER, PersonalDataGuard
 from bot.records import Answer, Concept, Hit, Kind, Passage, Retrieval
 from bot.retriever import Retriever, coverage
 from bot.templates import Templates
@@ -59,11 +60,13 @@ class Answerer:
         templates: Templates,
         policy: AnswerPolicy,
         *,
+        guard: PersonalDataGuard | None = None,
         today: Callable[[], dt.date] = dt.date.today,
     ) -> None:
         self.retriever = retriever
         self.templates = templates
         self.policy = policy
+        self.guard = guard or PersonalDataGuard()
         self._today = today
 
     def answer(
@@ -71,31 +74,40 @@ class Answerer:
     ) -> Answer:
         """The reply to one question; `top_k` overrides how many passages may be cited, and
         `timings` (if given) receives the seconds each stage took."""
-        text, notices = self.clean(question)
-        retrieval = self.retriever.retrieve(text, limit=CANDIDATES, timings=timings)
+        text, notices, note = self.clean(question)
+        searched = PLACEHOLDER.sub(" ", text) if note else text  # placeholders are not topics
+        retrieval = self.retriever.retrieve(searched, limit=CANDIDATES, timings=timings)
         started = time.perf_counter()
         today = self._today()
         if not self.policy.should_answer(retrieval):
             message = self.templates.render("abstain", contact=self.policy.contact)
-            return Answer(text, False, message, (), tuple(notices), today)
+            return Answer(text, False, message, (), tuple(notices), today, note)
         passages = self._passages(retrieval, top_k or self.policy.top_k)
         lead = "\n".join(self._lead_line(p) for p in _lead_passages(passages))
         if timings is not None:
             timings["compose"] = timings.get("compose", 0.0) + time.perf_counter() - started
-        return Answer(text, True, lead, tuple(passages), tuple(notices), today)
+        return Answer(text, True, lead, tuple(passages), tuple(notices), today, note)
 
-    def clean(self, question: str) -> tuple[str, list[str]]:
-        """Collapse white space; refuse an empty question; cut an over-long one, saying so."""
+    def clean(self, question: str) -> tuple[str, list[str], str | None]:
+        """Collapse white space; refuse an empty question; remove personal data (with a note
+        for the asker alone); cut an over-long question, saying so."""
         text = squash(question)
         if not text:
             raise QuestionError(self.templates.render("empty_question"))
+        redaction = self.guard.redact(text)
+        text = redaction.text
+        note = (
+            self.templates.render("personal_data_notice", kinds=", ".join(redaction.found))
+            if redaction.changed
+            else None
+        )
         notices = []
         limit = self.policy.max_question_chars
         if len(text) > limit:
             cut = text[:limit]
             text = cut.rsplit(" ", 1)[0] if " " in cut[limit // 2 :] else cut
             notices.append(self.templates.render("question_truncated", limit=limit))
-        return text, notices
+        return text, notices, note
 
     def _passages(self, retrieval: Retrieval, top_k: int) -> list[Passage]:
         floor = max(

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import click
+from pydantic import ValidationError
 
 from bot.errors import ConfigError, PracticeBotError, QuestionError
 from bot.settings import Settings
@@ -61,7 +62,15 @@ def _paths(func: F) -> F:
             k: v for k, v in (("knowledge_dir", knowledge_dir), ("index_dir", index_dir)) if v
         }
         with _translated():
-            return func(*args, settings=Settings(**overrides), **kwargs)
+            try:
+                settings = Settings(**overrides)
+            except ValidationError as exc:
+                problems = "; ".join(
+                    f"{'.'.join(map(str, e['loc'])) or 'settings'}: {e['msg']}"
+                    for e in exc.errors()
+                )
+                raise ConfigError(f"The settings are not valid: {problems}") from None
+            return func(*args, settings=settings, **kwargs)
 
     return wrapper  # type: ignore[return-value]
 
@@ -253,6 +262,7 @@ def _serve(settings: Settings, *, http: bool, host: str, port: int) -> None:
         )
     runtime = _runtime(settings)  # model and index load here, before the first event
     runtime.watch_index()  # versions built by another process, or rolled back, are picked up
+    runtime.purge_daily()  # usage older than the retention period is deleted
     app = slack_app(runtime)
     if http:
         serve_http(app, host=host, port=port)
@@ -312,6 +322,23 @@ def sources(*, settings: Settings) -> None:
         )
     for skipped in manifest.skipped:
         click.echo(f"  skipped   {skipped.reason}")
+
+
+@cli.command()
+@click.option(
+    "--days",
+    type=click.IntRange(1, 10_000),
+    default=None,
+    help="Keep this many days (default: PRACTICE_BOT_RETENTION_DAYS, 90).",
+)
+@_paths
+def purge(days: int | None, *, settings: Settings) -> None:
+    """Delete stored usage and feedback older than the retention period (runs daily in serve)."""
+    from bot.usage_store import UsageStore
+
+    keep = days or settings.retention_days
+    deleted = UsageStore(settings.usage_db).purge(older_than_days=keep)
+    click.echo(f"Deleted {deleted} answers (and their feedback) older than {keep} days.")
 
 
 @cli.command()

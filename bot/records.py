@@ -156,6 +156,8 @@ class Answer:
     passages: tuple[Passage, ...]
     notices: tuple[str, ...] = ()
     today: dt.date | None = None
+    # Set when personal data was removed from the question: shown to the asker only.
+    privacy_note: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -163,6 +165,7 @@ class Answer:
             "answered": self.answered,
             "answer": self.text,
             "notices": list(self.notices),
+            "privacy_note": self.privacy_note,
             "citations": [_citation_json(p, self.today) for p in self.passages],
         }
 

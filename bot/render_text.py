@@ -14,6 +14,8 @@ WIDTH = 88
 def render_answer(answer: Answer, templates: Templates) -> str:
     lines = [f"> {answer.question}", ""]
     lines += [f"Note: {n}" for n in answer.notices]
+    if answer.privacy_note:
+        lines += [*textwrap.wrap(f"Privacy: {answer.privacy_note}", WIDTH), ""]
     for paragraph in answer.text.splitlines():
         lines += textwrap.wrap(paragraph, WIDTH) or [""]
     for passage in answer.passages:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 import threading
 import time
 from collections.abc import Callable
@@ -11,10 +12,11 @@ from typing import TYPE_CHECKING
 
 from bot.answering import Answerer, AnswerPolicy
 from bot.embedder import Embedder, SentenceTransformerEmbedder
-from bot.errors import IndexMissingError, PracticeBotError
+from bot.errors import IndexMismatchError, IndexMissingError, PracticeBotError
 from bot.glossary import Glossary
 from bot.index_build import BuildReport, Progress, build_index
-from bot.index_store import LoadedIndex, current_name, load_index
+from bot.index_store import LoadedIndex, current_name, list_versions, load_index, load_version
+from bot.personal_data import PersonalDataGuard
 from bot.retriever import Retriever
 from bot.settings import Settings
 from bot.templates import Templates, load_examples
@@ -64,6 +66,29 @@ class Runtime:
         self.reload_if_changed()
         return report
 
+    def purge_daily(self) -> threading.Thread:
+        """Delete usage older than the retention period now, and once a day after."""
+        from bot.usage_store import UsageStore
+
+        store = UsageStore(self.settings.usage_db)
+
+        def loop() -> None:
+            while True:
+                try:
+                    deleted = store.purge(older_than_days=self.settings.retention_days)
+                    log.info(
+                        "retention: deleted %d answers older than %d days",
+                        deleted,
+                        self.settings.retention_days,
+                    )
+                except sqlite3.Error as exc:  # try again tomorrow; answering goes on
+                    log.error("retention purge failed: %s", exc)
+                time.sleep(24 * 3600)
+
+        thread = threading.Thread(target=loop, name="retention", daemon=True)
+        thread.start()
+        return thread
+
     def watch_index(self, *, interval: float = 5.0) -> threading.Thread:
         """Poll for a new current version (built by another process, or rolled back)."""
 
@@ -78,6 +103,27 @@ class Runtime:
         thread = threading.Thread(target=loop, name="index-watch", daemon=True)
         thread.start()
         return thread
+
+
+def _previous_good(settings: Settings, model: str, error: IndexMismatchError) -> LoadedIndex:
+    """When the current version cannot be loaded, serve the newest older one that can (and say
+    so in the log); if none can, the original error, which names the fix, stands."""
+    current = current_name(settings.index_dir)
+    for name in reversed(list_versions(settings.index_dir)):
+        if name == current:
+            continue
+        try:
+            index = load_version(settings.index_dir / "versions" / name, model=model)
+        except (IndexMismatchError, IndexMissingError):
+            continue
+        log.error(
+            "index version %s cannot be used (%s); serving %s until it is rebuilt",
+            current,
+            error,
+            name,
+        )
+        return index
+    raise error
 
 
 def build(
@@ -131,6 +177,8 @@ def start(
     built = None
     try:
         index = load_index(settings.index_dir, model=embedder.name)
+    except IndexMismatchError as exc:
+        index = _previous_good(settings, embedder.name, exc)
     except IndexMissingError:
         on_build(
             f"No index yet in {settings.index_dir}: building one from {settings.knowledge_dir}."
@@ -138,7 +186,8 @@ def start(
         built = build(settings, embedder, progress=progress)
         index = load_index(settings.index_dir, model=embedder.name)
     retriever = Retriever(index, embedder, glossary)
-    answerer = Answerer(retriever, templates, policy_from(settings))
+    guard = PersonalDataGuard(settings.case_reference_patterns)
+    answerer = Answerer(retriever, templates, policy_from(settings), guard=guard)
     return Runtime(settings, embedder, answerer, templates, built)
 
 
@@ -153,6 +202,7 @@ def slack_deps(runtime: Runtime) -> SlackDeps:
     """What the Slack listeners need; the usage store and audit log open here, not at import."""
     from bot.audit_log import AuditLog
     from bot.slack.admin import AdminActions, Admins
+    from bot.slack.rate_limit import RateLimiter
     from bot.slack.replies import SlackDeps
     from bot.usage_store import UsageStore
 
@@ -173,4 +223,6 @@ def slack_deps(runtime: Runtime) -> SlackDeps:
         examples=load_examples(settings.prompts_dir),
         admin=admin,
         knowledge_dir=settings.knowledge_dir,
+        limiter=RateLimiter(settings.rate_limit_per_minute),
+        allowed_channels=settings.slack_allowed_channels,
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated
 
@@ -75,17 +76,43 @@ class Settings(BaseSettings):
         validation_alias=_slack("ADMIN_USERGROUP"),
         description="A Slack user group id (S…) whose members are admins too.",
     )
+    case_reference_patterns: list[str] = Field(
+        default_factory=list,
+        description="The authority's case or record reference formats as regular expressions "
+        "(a JSON list); they are removed from questions like other personal data.",
+    )
+    rate_limit_per_minute: int = Field(
+        default=20, ge=1, description="Most questions one person may ask in a minute in Slack."
+    )
+    slack_allowed_channels: Annotated[frozenset[str], NoDecode] = Field(
+        default=frozenset(),
+        validation_alias=_slack("ALLOWED_CHANNELS"),
+        description="If set, the channel ids where mentions are answered (DMs and /ask always).",
+    )
+    retention_days: int = Field(
+        default=90, ge=1, description="Usage and feedback older than this are deleted."
+    )
     store_question_text: bool = Field(
         default=False,
         description="Keep question text in the usage store (off: only a keyed hash is kept).",
     )
+
+    @field_validator("case_reference_patterns")
+    @classmethod
+    def _compiles(cls, patterns: list[str]) -> list[str]:
+        for pattern in patterns:
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise ValueError(f"{pattern!r} is not a valid regular expression ({exc})") from exc
+        return patterns
 
     @field_validator("slack_api_url")
     @classmethod
     def _trailing_slash(cls, value: str) -> str:
         return value if value.endswith("/") else value + "/"
 
-    @field_validator("slack_admin_user_ids", mode="before")
+    @field_validator("slack_admin_user_ids", "slack_allowed_channels", mode="before")
     @classmethod
     def _comma_separated(cls, value: object) -> object:
         if isinstance(value, str):

@@ -34,6 +34,9 @@ REQUIRED: dict[str, frozenset[str]] = {
     "reindex_failed": frozenset({"reason"}),
     "upload_saved": frozenset({"name", "replaced"}),
     "upload_rejected": frozenset({"name", "reason"}),
+    "personal_data_notice": frozenset({"kinds"}),
+    "rate_limited": frozenset({"limit"}),
+    "channel_not_allowed": frozenset(),
 }
 
 

@@ -20,6 +20,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.errors import ConfigError
 from bot.records import Answer
 
 log = logging.getLogger(__name__)
@@ -73,10 +74,17 @@ class UsageStore:
     def __init__(self, path: Path, *, store_text: bool = False) -> None:
         self.path = path
         self.store_text = store_text
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._key = _load_or_create_key(path.with_suffix(".key"))
-        with self._connect() as db:
-            db.executescript(SCHEMA)
+        self.broken: str | None = None  # why the store cannot be used, if it cannot
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._key = _load_or_create_key(path.with_suffix(".key"))
+            with self._connect() as db:
+                db.executescript(SCHEMA)
+        except (OSError, ValueError, sqlite3.Error) as exc:
+            # Answering goes on without usage records; the admin sees this in the log.
+            self.broken = f"{path}: {exc}"
+            self._key = secrets.token_bytes(32)
+            log.error("usage store unusable, answers will not be recorded: %s", self.broken)
 
     def _connect(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.path, timeout=2.0, isolation_level=None)
@@ -90,6 +98,8 @@ class UsageStore:
     def record_answer(self, answer: Answer, *, user_id: str, surface: str) -> str:
         """Store one answer; returns its id (also when storing failed, so buttons still work)."""
         answer_id = uuid.uuid4().hex
+        if self.broken:
+            return answer_id
         chunks = [p.hit.chunk for p in answer.passages]
         row = (
             answer_id,
@@ -112,6 +122,8 @@ class UsageStore:
     def record_verdict(self, answer_id: str, *, user_id: str, helpful: bool) -> bool:
         """Store or change one user's verdict on an answer; False if it could not be stored."""
         verdict = "helpful" if helpful else "unhelpful"
+        if self.broken:
+            return False
         try:
             with self._connect() as db:
                 known = db.execute("SELECT 1 FROM answers WHERE id = ?", (answer_id,)).fetchone()
@@ -127,7 +139,27 @@ class UsageStore:
             log.warning("usage store: verdict on %s not recorded (%s)", answer_id, exc)
             return False
 
+    def purge(self, *, older_than_days: int) -> int:
+        """Delete answers and feedback older than the retention period; returns answers deleted."""
+        if self.broken:
+            raise ConfigError(f"The usage store cannot be purged: {self.broken}")
+        cutoff = (dt.datetime.now(dt.UTC) - dt.timedelta(days=older_than_days)).isoformat(
+            timespec="seconds"
+        )
+        with self._connect() as db:
+            db.execute("BEGIN IMMEDIATE")
+            db.execute(
+                "DELETE FROM feedback WHERE created_at < ? OR answer_id IN "
+                "(SELECT id FROM answers WHERE created_at < ?)",
+                (cutoff, cutoff),
+            )
+            deleted = db.execute("DELETE FROM answers WHERE created_at < ?", (cutoff,)).rowcount
+            db.execute("COMMIT")
+        return int(deleted)
+
     def summary(self, *, limit: int = 10) -> UsageSummary:
+        if self.broken:
+            raise ConfigError(f"The usage store cannot be read: {self.broken}")
         with self._connect() as db:
             answers, abstained = db.execute(
                 "SELECT COUNT(*), COALESCE(SUM(1 - answered), 0) FROM answers"

@@ -63,6 +63,16 @@ class Bot:
         }
         return self.send(urllib.parse.urlencode(form), "application/x-www-form-urlencoded")
 
+    def press(self, button: dict[str, Any], *, user: str = "U1") -> Posted:
+        """Click a button from a posted message, as Slack sends the block action."""
+        action = {
+            "action_id": button["action_id"],
+            "block_id": "b",
+            "value": button["value"],
+            "type": "button",
+        }
+        return self.click(action, user=user)
+
     def click(self, action: dict[str, Any], *, user: str = "U1") -> Posted:
         payload = {
             "type": "block_actions",
@@ -127,3 +137,14 @@ def blocks_of(params: dict[str, Any]) -> list[dict[str, Any]]:
     """Blocks as the Web API received them (JSON body, or a JSON string in a form)."""
     blocks = params["blocks"]
     return json.loads(blocks) if isinstance(blocks, str) else blocks
+
+
+def button(blocks: list[dict[str, Any]], action_id: str) -> dict[str, Any]:
+    """The button with this action id in a message's actions blocks."""
+    return next(
+        e
+        for b in blocks
+        if b["type"] == "actions"
+        for e in b["elements"]
+        if e["action_id"] == action_id
+    )

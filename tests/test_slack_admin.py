@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from bot.audit_log import AuditLog
 from bot.index_store import current_name
 
-from .slack_harness import Bot, blocks_of
+from .slack_harness import Bot, blocks_of, button
 
 NEW_DOC = (
     b"# Contact arrangements\n\n## Supervised contact\n\nSupervised contact with birth parents "
@@ -74,16 +73,6 @@ def test_an_admin_reindex_reports_progress_then_the_diff(bot: Bot) -> None:
     assert _audit(bot)[0][:3] == ("slack:UADMIN", "rebuild", "ok")
 
 
-def _button(params: dict[str, Any], action_id: str) -> dict[str, Any]:
-    return next(
-        e
-        for b in blocks_of(params)
-        if b["type"] == "actions"
-        for e in b["elements"]
-        if e["action_id"] == action_id
-    )
-
-
 def test_an_admin_upload_is_stored_offered_for_rebuild_and_then_answered_from(bot: Bot) -> None:
     _file_share(bot, "contact.md", NEW_DOC)
     saved = bot.slack.wait_for("chat.postMessage")[0].params
@@ -93,11 +82,7 @@ def test_an_admin_upload_is_stored_offered_for_rebuild_and_then_answered_from(bo
     stored = bot.runtime.settings.knowledge_dir / "uploads" / "contact.md"
     assert stored.read_bytes() == NEW_DOC
 
-    button = _button(saved, "reindex_now")
-    bot.click(
-        {"action_id": "reindex_now", "block_id": "b", "value": button["value"], "type": "button"},
-        user="UADMIN",
-    )
+    bot.press(button(blocks_of(saved), "reindex_now"), user="UADMIN")
     done = bot.slack.wait_for("response_url", count=2)[-1].params["text"]
     assert "added: uploads/contact.md" in done
     answer = bot.runtime.answerer.answer("supervised contact birth parents")

@@ -141,3 +141,24 @@ def test_any_text_renders_within_block_kit_limits_and_never_pings(text: str, n: 
 def test_escaping_leaves_no_raw_angle_brackets(text: str) -> None:
     escaped = escape(text)
     assert "<" not in escaped and ">" not in escaped
+
+
+@hsettings(max_examples=40, deadline=None)
+@given(st.text(max_size=5000), st.integers(min_value=0, max_value=12))
+def test_rendered_blocks_are_accepted_by_slack_sdk_block_kit_models(text: str, n: int) -> None:
+    from slack_sdk.models.blocks import Block
+
+    passages = [_passage(i + 1, text) for i in range(n)]
+    _, blocks = answer_message(_answer(*passages, text=text), TEMPLATES, answer_id="a1", share=True)
+    for block in blocks:
+        parsed = Block.parse(block)
+        assert parsed is not None
+        parsed.to_dict()  # runs slack_sdk's validators (lengths, counts); raises if broken
+
+
+@given(st.text(max_size=40_000))
+def test_the_question_cleaner_accepts_anything(text: str) -> None:
+    from bot.personal_data import PersonalDataGuard
+
+    cleaned = question_from_slack(text)  # mentions and pings removed, entities decoded
+    assert isinstance(PersonalDataGuard().redact(cleaned).text, str)

@@ -12,7 +12,7 @@ import pytest
 from bot.fake_slack import BOT_ID, BOT_USER_ID, post, sign
 from bot.usage_store import UsageStore
 
-from .slack_harness import SECRET, Bot, blocks_of, mention, texts
+from .slack_harness import SECRET, Bot, blocks_of, button, mention, texts
 
 
 def test_a_mention_is_answered_in_its_thread_with_citations(bot: Bot) -> None:
@@ -153,21 +153,8 @@ def test_messages_it_must_not_answer_are_ignored(bot: Bot, event: dict[str, Any]
 def test_a_feedback_click_is_recorded(bot: Bot) -> None:
     bot.event(mention("second cp plan"))
     blocks = blocks_of(bot.slack.wait_for("chat.postMessage")[0].params)
-    helpful = next(
-        e
-        for b in blocks
-        if b["type"] == "actions"
-        for e in b["elements"]
-        if e["action_id"] == "feedback_helpful"
-    )
-    bot.click(
-        {
-            "action_id": "feedback_helpful",
-            "block_id": "b",
-            "value": helpful["value"],
-            "type": "button",
-        }
-    )
+    helpful = button(blocks, "feedback_helpful")
+    bot.press(helpful)
     thanks = bot.slack.wait_for("response_url")[0].params
     assert thanks["text"].startswith("Thanks")
     summary = UsageStore(bot.runtime.settings.usage_db).summary()
@@ -177,16 +164,8 @@ def test_a_feedback_click_is_recorded(bot: Bot) -> None:
 def test_share_posts_the_answer_in_the_channel_and_removes_the_private_copy(bot: Bot) -> None:
     bot.command("second cp plan")
     blocks = bot.slack.wait_for("response_url")[0].params["blocks"]
-    share = next(
-        e
-        for b in blocks
-        if b["type"] == "actions"
-        for e in b["elements"]
-        if e["action_id"] == "share_answer"
-    )
-    bot.click(
-        {"action_id": "share_answer", "block_id": "b", "value": share["value"], "type": "button"}
-    )
+    share = button(blocks, "share_answer")
+    bot.press(share)
     shared, deleted = (c.params for c in bot.slack.wait_for("response_url", count=3)[1:])
     assert shared["response_type"] == "in_channel"
     assert "Shared by <@U1>" in texts(shared["blocks"])
@@ -197,16 +176,8 @@ def test_share_posts_the_answer_in_the_channel_and_removes_the_private_copy(bot:
 def test_more_sources_shows_further_passages(bot: Bot) -> None:
     bot.event(mention("child protection plan"))
     blocks = blocks_of(bot.slack.wait_for("chat.postMessage")[0].params)
-    more = next(
-        e
-        for b in blocks
-        if b["type"] == "actions"
-        for e in b["elements"]
-        if e["action_id"] == "more_sources"
-    )
-    bot.click(
-        {"action_id": "more_sources", "block_id": "b", "value": more["value"], "type": "button"}
-    )
+    more = button(blocks, "more_sources")
+    bot.press(more)
     response = bot.slack.wait_for("response_url")[0].params
     assert response["response_type"] == "ephemeral"
     assert response["replace_original"] is False

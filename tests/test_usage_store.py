@@ -67,3 +67,32 @@ def test_a_locked_store_never_costs_the_answer(tmp_path: Path) -> None:
         assert not store.record_verdict(answer_id, user_id="U1", helpful=True)
     finally:
         blocker.execute("ROLLBACK")
+
+
+def test_purge_deletes_what_is_older_than_the_retention_period(tmp_path: Path) -> None:
+    store = UsageStore(tmp_path / "usage.sqlite3")
+    old = store.record_answer(_answer("old"), user_id="U1", surface="dm")
+    store.record_verdict(old, user_id="U1", helpful=True)
+    new = store.record_answer(_answer("new"), user_id="U1", surface="dm")
+    with sqlite3.connect(tmp_path / "usage.sqlite3") as db:
+        db.execute(
+            "UPDATE answers SET created_at = '2020-01-01T00:00:00+00:00' WHERE id = ?", (old,)
+        )
+    assert store.purge(older_than_days=90) == 1
+    summary = store.summary()
+    assert (summary.answers, summary.helpful) == (1, 0)
+    assert store.record_verdict(new, user_id="U1", helpful=False)
+
+
+def test_a_corrupt_store_never_stops_answers(tmp_path: Path) -> None:
+    import pytest
+
+    from bot.errors import ConfigError
+
+    (tmp_path / "usage.sqlite3").write_bytes(b"this is not a database" * 100)
+    store = UsageStore(tmp_path / "usage.sqlite3")
+    assert store.broken
+    assert store.record_answer(_answer("q"), user_id="U1", surface="dm")
+    assert not store.record_verdict("x", user_id="U1", helpful=True)
+    with pytest.raises(ConfigError, match="cannot be read"):
+        store.summary()

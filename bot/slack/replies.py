@@ -19,6 +19,7 @@ from bot.slack.admin import AdminActions
 from bot.slack.blocks import Block, answer_message
 from bot.slack.dedupe import SeenOnce
 from bot.slack.markup import escape, question_from_slack
+from bot.slack.rate_limit import RateLimiter
 from bot.templates import Templates
 from bot.usage_store import UsageStore
 
@@ -37,10 +38,16 @@ class SlackDeps:
     examples: dict[str, list[str]]
     admin: AdminActions
     knowledge_dir: Path
+    limiter: RateLimiter
+    allowed_channels: frozenset[str] = frozenset()
     seen: SeenOnce = field(default_factory=SeenOnce)
 
     def reply(self, raw_text: str, *, user_id: str, surface: str, share: bool = False) -> Reply:
-        """Answer a Slack message's text; an empty question gets the help text instead."""
+        """Answer a Slack message's text; an empty question gets the help text instead, and
+        someone over the rate limit a polite message."""
+        if not self.limiter.allow(user_id):
+            text = self.templates.render("rate_limited", limit=self.limiter.limit)
+            return Reply(None, None, text, [_section(text)])
         question = question_from_slack(raw_text)
         try:
             answer = self.answerer.answer(question)
@@ -95,6 +102,14 @@ def answer_message_event(
         unfurl_links=False,
         unfurl_media=False,
     )
+    if reply.answer is not None and reply.answer.privacy_note:
+        # Only the asker sees it, even when the answer itself is in a shared channel.
+        client.chat_postEphemeral(
+            channel=channel,
+            user=event.get("user", ""),
+            thread_ts=thread_ts,
+            text=escape(reply.answer.privacy_note),
+        )
 
 
 def _react(client: WebClient, method: str, channel: str, ts: str) -> None:

@@ -7,6 +7,7 @@ from typing import Any
 
 from slack_bolt import App, Assistant, Say, SetStatus, SetSuggestedPrompts
 
+from bot.slack.markup import escape
 from bot.slack.replies import SlackDeps
 
 
@@ -31,5 +32,7 @@ def register(app: App, deps: SlackDeps) -> None:
             payload.get("text", ""), user_id=payload.get("user", ""), surface="assistant"
         )
         say(text=reply.text, blocks=reply.blocks)
+        if reply.answer is not None and reply.answer.privacy_note:
+            say(text=escape(reply.answer.privacy_note))  # the assistant panel is private
 
     app.use(assistant)

@@ -7,6 +7,7 @@ from typing import Any
 
 from slack_bolt import Ack, App, Respond
 
+from bot.slack.markup import escape
 from bot.slack.replies import SlackDeps
 
 
@@ -24,5 +25,11 @@ def ask_command(deps: SlackDeps) -> Callable[..., None]:
             share=True,
         )
         respond(response_type="ephemeral", text=reply.text, blocks=reply.blocks)
+        if reply.answer is not None and reply.answer.privacy_note:
+            respond(
+                response_type="ephemeral",
+                replace_original=False,
+                text=escape(reply.answer.privacy_note),
+            )
 
     return on_ask

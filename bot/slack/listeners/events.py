@@ -24,6 +24,13 @@ def mention_event(deps: SlackDeps) -> Callable[..., None]:
     def on_mention(event: dict[str, Any], body: dict[str, Any], client: WebClient) -> None:
         if event.get("bot_id") or event.get("subtype"):
             return  # other bots' messages, edits and deletions
+        if deps.allowed_channels and event["channel"] not in deps.allowed_channels:
+            client.chat_postEphemeral(
+                channel=event["channel"],
+                user=event.get("user", ""),
+                text=deps.templates.render("channel_not_allowed"),
+            )
+            return
         answer_message_event(
             deps, client, event, event_id=body.get("event_id"), surface="mention", in_thread=True
         )
