@@ -9,13 +9,16 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import wraps
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 from pydantic import ValidationError
 
 from bot.errors import ConfigError, PracticeBotError, QuestionError
 from bot.settings import Settings
+
+if TYPE_CHECKING:
+    from bot.runtime import Runtime
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -79,7 +82,7 @@ def _say(message: str) -> None:
     click.echo(message, err=True)
 
 
-def _runtime(settings: Settings, *, top_k: int | None = None):  # type: ignore[no-untyped-def]
+def _runtime(settings: Settings, *, top_k: int | None = None) -> Runtime:
     from bot.runtime import start
 
     if top_k is not None:
@@ -91,7 +94,7 @@ def _runtime(settings: Settings, *, top_k: int | None = None):  # type: ignore[n
     return runtime
 
 
-def _warn_if_stale(runtime: Any) -> None:
+def _warn_if_stale(runtime: Runtime) -> None:
     from bot.index_build import knowledge_changed
 
     if knowledge_changed(runtime.settings.knowledge_dir, runtime.index.manifest):

@@ -144,3 +144,31 @@ def test_rollback_returns_to_the_previous_version(runtime: Runtime, settings: Se
     sources = {d.source for d in runtime.index.manifest.documents}
     assert "guidance/fostering.md" not in sources
     assert list_versions(settings.index_dir) == sorted([first, second])
+
+
+def test_a_broken_current_version_at_start_up_serves_the_previous_good_one(
+    settings: Settings, fake_embedder: FakeEmbedder
+) -> None:
+    from bot.index_store import current_version_path
+    from bot.runtime import start
+
+    first = build_index(settings.knowledge_dir, settings.index_dir, FakeEmbedder()).version
+    _add_paragraphs(settings.knowledge_dir, "fostering.md", 3, word="fostering")
+    build_index(settings.knowledge_dir, settings.index_dir, FakeEmbedder())
+    (current_version_path(settings.index_dir) / "chunks.jsonl").write_text("{not json", "utf-8")
+    runtime = start(settings, embedder=fake_embedder, progress=False)
+    assert runtime.index.path.name == first
+    assert runtime.answerer.answer("second cp plan").answered
+
+
+def test_a_broken_index_with_nothing_to_fall_back_on_is_one_clear_error(
+    settings: Settings, fake_embedder: FakeEmbedder
+) -> None:
+    from bot.errors import IndexMismatchError
+    from bot.index_store import current_version_path
+    from bot.runtime import start
+
+    build_index(settings.knowledge_dir, settings.index_dir, FakeEmbedder())
+    (current_version_path(settings.index_dir) / "dense.faiss").write_bytes(b"garbage")
+    with pytest.raises(IndexMismatchError, match="practice-bot index build"):
+        start(settings, embedder=fake_embedder, progress=False)

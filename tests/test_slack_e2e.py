@@ -10,8 +10,10 @@ from typing import Any
 import pytest
 
 from bot.fake_slack import BOT_ID, BOT_USER_ID, post, sign
+from bot.settings import Settings
 from bot.usage_store import UsageStore
 
+from .conftest import FakeEmbedder
 from .slack_harness import SECRET, Bot, blocks_of, button, mention, texts
 
 
@@ -255,3 +257,26 @@ def test_the_assistant_panel_offers_prompts_and_shows_a_status_while_searching(b
     assert answer["thread_ts"] == "1.1" and "Review conferences, para 1" in texts(answer["blocks"])
     time.sleep(0.5)
     assert len(bot.slack.of("chat.postMessage")) == 2  # the DM listener did not answer it again
+
+
+def test_a_slack_server_error_is_retried_and_posts_once(bot: Bot) -> None:
+    bot.slack.fail_next["chat.postMessage"] = [500]
+    bot.event(mention("second cp plan"))
+    calls = bot.slack.wait_for("chat.postMessage", count=2, timeout=20)
+    time.sleep(0.5)
+    assert len(bot.slack.of("chat.postMessage")) == 2  # one failed with 500, one posted
+    assert calls[0].params == calls[1].params  # the same answer, sent again once
+
+
+def test_a_mention_outside_the_allowed_channels_gets_a_private_pointer(
+    settings: Settings, fake_embedder: FakeEmbedder
+) -> None:
+    from .slack_harness import serve_bot
+
+    limited = settings.model_copy(update={"slack_allowed_channels": frozenset({"CALLOWED"})})
+    for bot in serve_bot(limited, fake_embedder):
+        bot.event(mention("second cp plan"), event_id="EvNotAllowed")
+        note = bot.slack.wait_for("chat.postEphemeral")[0].params
+        assert note["user"] == "U1" and "/ask" in note["text"]
+        bot.event(mention("second cp plan", channel="CALLOWED", ts="2.2"), event_id="EvAllowed")
+        assert bot.slack.wait_for("chat.postMessage")[0].params["channel"] == "CALLOWED"
