@@ -129,6 +129,21 @@ def mention(text: str, *, ts: str = "1700000000.000100", **extra: Any) -> dict[s
     }
 
 
+def dm(
+    text: str, *, ts: str, channel: str = "D1", user: str = "U1", **extra: Any
+) -> dict[str, Any]:
+    """A direct message event, as Slack sends it for message.im."""
+    return {
+        "type": "message",
+        "channel_type": "im",
+        "channel": channel,
+        "user": user,
+        "text": text,
+        "ts": ts,
+        **extra,
+    }
+
+
 def texts(blocks: list[dict[str, Any]] | str) -> str:
     return blocks if isinstance(blocks, str) else json.dumps(blocks)
 

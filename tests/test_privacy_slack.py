@@ -10,7 +10,7 @@ import pytest
 
 from bot.usage_store import UsageStore
 
-from .slack_harness import Bot, mention
+from .slack_harness import Bot, dm, mention
 
 QUESTION = "can Jayden Smith, DOB 03/04/2015, NHS 943 476 5919, go on a second CP plan?"
 IDENTIFYING = ("Jayden", "Smith", "03/04/2015", "943 476 5919", "9434765919")
@@ -51,28 +51,14 @@ def test_one_person_cannot_flood_the_bot(bot: Bot) -> None:
     assert bot.runtime.settings.rate_limit_per_minute == 20
     for n in range(21):
         bot.event(
-            {
-                "type": "message",
-                "channel_type": "im",
-                "channel": "D1",
-                "user": "U7",
-                "text": "rcpc timescale",
-                "ts": f"1800000000.{n:06d}",
-            },
+            dm("rcpc timescale", ts=f"1800000000.{n:06d}", user="U7"),
             event_id=f"EvR{n}",
         )
     posts = bot.slack.wait_for("chat.postMessage", count=21)
     limited = [p for p in posts if "most I take from one person" in p.params["text"]]
     assert len(limited) == 1
     bot.event(
-        {
-            "type": "message",
-            "channel_type": "im",
-            "channel": "D2",
-            "user": "U8",
-            "text": "rcpc timescale",
-            "ts": "1800000001.000001",
-        },
+        dm("rcpc timescale", ts="1800000001.000001", channel="D2", user="U8"),
         event_id="EvOther",
     )
     other = bot.slack.wait_for("chat.postMessage", count=22)[-1].params

@@ -14,7 +14,7 @@ from bot.settings import Settings
 from bot.usage_store import UsageStore
 
 from .conftest import FakeEmbedder
-from .slack_harness import SECRET, Bot, blocks_of, button, mention, texts
+from .slack_harness import SECRET, Bot, blocks_of, button, dm, mention, texts
 
 
 def test_a_mention_is_answered_in_its_thread_with_citations(bot: Bot) -> None:
@@ -31,16 +31,7 @@ def test_a_mention_is_answered_in_its_thread_with_citations(bot: Bot) -> None:
 
 
 def test_a_direct_message_is_answered_in_the_dm(bot: Bot) -> None:
-    bot.event(
-        {
-            "type": "message",
-            "channel_type": "im",
-            "channel": "D1",
-            "user": "U1",
-            "text": "rcpc timescale",
-            "ts": "1700000000.000200",
-        }
-    )
+    bot.event(dm("rcpc timescale", ts="1700000000.000200"))
     posted = bot.slack.wait_for("chat.postMessage")[0].params
     assert posted["channel"] == "D1" and "thread_ts" not in posted
     assert "Review conferences, para 1" in texts(posted["blocks"])
@@ -69,14 +60,7 @@ def test_a_retried_delivery_is_not_answered_twice(bot: Bot) -> None:
 def test_a_mention_delivered_as_both_app_mention_and_message_is_answered_once(bot: Bot) -> None:
     bot.event(mention("second cp plan", ts="1700000000.000300"), event_id="EvA")
     bot.event(
-        {
-            "type": "message",
-            "channel_type": "im",
-            "channel": "C1",
-            "user": "U1",
-            "text": f"<@{BOT_USER_ID}> second cp plan",
-            "ts": "1700000000.000300",
-        },
+        dm(f"<@{BOT_USER_ID}> second cp plan", ts="1700000000.000300", channel="C1"),
         event_id="EvB",
     )
     bot.slack.wait_for("chat.postMessage")
@@ -240,15 +224,7 @@ def test_the_assistant_panel_offers_prompts_and_shows_a_status_while_searching(b
     assert greeting["thread_ts"] == "1.1" and greeting["text"].startswith("Ask a practice question")
 
     bot.event(
-        {
-            "type": "message",
-            "channel_type": "im",
-            "channel": "D1",
-            "user": "U1",
-            "text": "rcpc timescale",
-            "ts": "1.2",
-            "thread_ts": "1.1",
-        },
+        dm("rcpc timescale", ts="1.2", thread_ts="1.1"),
         event_id="EvAsk",
     )
     status = bot.slack.wait_for("assistant.threads.setStatus")[0].params
