@@ -35,6 +35,7 @@ class FakeSlack:
 
     calls: list[Call] = field(default_factory=list)
     fail_next: dict[str, list[int]] = field(default_factory=dict)
+    delay_next: dict[str, list[float]] = field(default_factory=dict)  # seconds before answering
     files: dict[str, bytes] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _changed: threading.Condition = field(init=False)
@@ -116,6 +117,9 @@ def _handler(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
             path = urllib.parse.urlparse(self.path).path
             method = "response_url" if path.startswith("/response/") else path.rsplit("/", 1)[-1]
             fake.record(Call(method, params, path))
+            delays = fake.delay_next.get(method)
+            if delays:
+                time.sleep(delays.pop(0))
             failures = fake.fail_next.get(method)
             if failures:
                 status = failures.pop(0)

@@ -71,6 +71,12 @@ class Settings(BaseSettings):
     slack_admin_user_ids: Annotated[frozenset[str], NoDecode] = Field(
         default=frozenset(), validation_alias=_slack("ADMIN_USER_IDS")
     )
+    slack_timeout_seconds: int = Field(
+        default=10,
+        ge=1,
+        description="How long one Web API call may take. A call that times out is not retried: "
+        "Slack may have done it already, and a second answer must never be posted.",
+    )
     slack_admin_usergroup: str | None = Field(
         default=None,
         validation_alias=_slack("ADMIN_USERGROUP"),

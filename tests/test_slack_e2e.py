@@ -256,3 +256,25 @@ def test_a_mention_outside_the_allowed_channels_gets_a_private_pointer(
         assert note["user"] == "U1" and "/ask" in note["text"]
         bot.event(mention("second cp plan", channel="CALLOWED", ts="2.2"), event_id="EvAllowed")
         assert bot.slack.wait_for("chat.postMessage")[0].params["channel"] == "CALLOWED"
+
+
+def test_a_timed_out_post_is_not_retried_so_nothing_is_posted_twice(
+    settings: Settings, fake_embedder: FakeEmbedder
+) -> None:
+    from .slack_harness import serve_bot
+
+    impatient = settings.model_copy(update={"slack_timeout_seconds": 1})
+    for bot in serve_bot(impatient, fake_embedder):
+        bot.slack.delay_next["chat.postMessage"] = [2.5]  # Slack got it, but answers too late
+        bot.event(mention("second cp plan"), event_id="EvSlow")
+        calls = bot.slack.wait_for("chat.postMessage", count=2, timeout=20)
+        time.sleep(1.5)
+        posts = [c.params for c in bot.slack.of("chat.postMessage")]
+        answers = [p for p in posts if "Second or subsequent plans" in str(p.get("blocks"))]
+        assert len(answers) == 1  # the answer was sent once and never again
+        assert posts[1]["text"].startswith("Sorry, something went wrong")
+        assert len(calls) == len(posts) == 2
+        bot.event(mention("rcpc timescale", ts="3.3"), event_id="EvAfter")  # still answering
+        assert "Review conferences" in str(
+            bot.slack.wait_for("chat.postMessage", count=3)[2].params
+        )
