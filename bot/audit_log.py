@@ -5,8 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import sqlite3
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
+
+from bot.sqlite_files import connect
 
 log = logging.getLogger(__name__)
 
@@ -43,8 +46,8 @@ class AuditLog:
         except (OSError, sqlite3.Error) as exc:  # recording will fail loudly in the log
             log.error("audit log %s is unusable: %s", path, exc)
 
-    def _connect(self) -> sqlite3.Connection:
-        return sqlite3.connect(self.path, timeout=5.0, isolation_level=None)
+    def _connect(self) -> AbstractContextManager[sqlite3.Connection]:
+        return connect(self.path, timeout=5.0)
 
     def record(
         self, *, actor: str, action: str, target: str, result: str, detail: str = ""

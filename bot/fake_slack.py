@@ -77,6 +77,16 @@ class FakeSlack:
                 self._changed.wait(left)
             return [c for c in self.calls if c.method == method]
 
+    def wait_quiet(self, seconds: float = 0.5, timeout: float = 15.0) -> None:
+        """Wait until no call has arrived for `seconds` (work after the answer has finished)."""
+        deadline = time.monotonic() + timeout
+        with self._changed:
+            while time.monotonic() < deadline:
+                last = self.calls[-1].at if self.calls else 0.0
+                if time.monotonic() - last >= seconds:
+                    return
+                self._changed.wait(seconds)
+
     def reply_for(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
         if method == "auth.test":
             return {

@@ -32,6 +32,7 @@ class LoadResult:
     answer_p50_ms: float
     answer_p95_ms: float
     errors: int
+    answered: int  # answers that came from the pipeline (not a rate-limit or error message)
 
     @property
     def throughput(self) -> float:
@@ -73,7 +74,9 @@ def run_load(
                 "event_time": int(time.time()),
                 "event": {
                     "type": "app_mention",
-                    "user": "U1",
+                    # A different person each time: a load of real questions, not one person
+                    # tripping the per-person rate limit.
+                    "user": f"U{n}",
                     "channel": "C1",
                     "ts": ts,
                     "text": f"<@{BOT_USER_ID}> {questions[n % len(questions)]}",
@@ -94,8 +97,9 @@ def run_load(
             for r in range(rounds):
                 list(pool.map(send, range(r * concurrency, (r + 1) * concurrency)))
         answers = slack.wait_for("chat.postMessage", count=total, timeout=60 + total)
-    finally:
         finished = time.monotonic()
+        slack.wait_quiet()  # private notes and reactions that follow an answer
+    finally:
         server.stop()
         slack.stop()
     answered = {c.params["thread_ts"]: c for c in answers}
@@ -111,6 +115,11 @@ def run_load(
         answer_p50_ms=_pct(times, 50) * 1000,
         answer_p95_ms=_pct(times, 95) * 1000,
         errors=errors,
+        answered=sum(
+            1
+            for c in answered.values()
+            if c.params.get("blocks") and "answer:" in str(c.params["blocks"])
+        ),
     )
 
 

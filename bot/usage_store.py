@@ -17,11 +17,13 @@ import secrets
 import sqlite3
 import uuid
 from collections import Counter
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 
 from bot.errors import ConfigError
 from bot.records import Answer
+from bot.sqlite_files import connect
 
 log = logging.getLogger(__name__)
 
@@ -86,10 +88,8 @@ class UsageStore:
             self._key = secrets.token_bytes(32)
             log.error("usage store unusable, answers will not be recorded: %s", self.broken)
 
-    def _connect(self) -> sqlite3.Connection:
-        db = sqlite3.connect(self.path, timeout=2.0, isolation_level=None)
-        db.execute("PRAGMA journal_mode=WAL")
-        return db
+    def _connect(self) -> AbstractContextManager[sqlite3.Connection]:
+        return connect(self.path, timeout=2.0, wal=True)
 
     def digest(self, text: str) -> str:
         normalised = " ".join(text.lower().split())

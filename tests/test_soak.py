@@ -9,6 +9,8 @@ from pathlib import Path
 from bot.loadtest import run_load
 from bot.runtime import Runtime
 
+# Read at import: the autouse fixture clears PRACTICE_BOT_* variables before each test runs.
+SOAK = int(os.environ.get("PRACTICE_BOT_SOAK", "200"))
 QUESTIONS = [
     "second cp plan?",
     "rcpc timescale",
@@ -26,7 +28,7 @@ def _rss_mb() -> float:
 
 
 def test_soak_answers_everything_with_flat_memory(runtime: Runtime) -> None:
-    total = int(os.environ.get("PRACTICE_BOT_SOAK", "200"))
+    total = SOAK
     run_load(runtime, QUESTIONS, concurrency=8, rounds=5)  # warm up: threads, caches, sockets
     start = _rss_mb()
     result = run_load(runtime, QUESTIONS, concurrency=8, rounds=max(1, total // 8))
@@ -36,5 +38,6 @@ def test_soak_answers_everything_with_flat_memory(runtime: Runtime) -> None:
         f"RSS {start:.0f} MB -> {end:.0f} MB, ack max {result.ack_max_ms:.0f} ms"
     )
     assert result.errors == 0
+    assert result.answered == result.questions  # every one went through the pipeline
     assert result.ack_max_ms < 3000
     assert end - start < 40  # flat: no growth with the number of questions
