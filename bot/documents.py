@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -102,14 +101,3 @@ def _with_title(blocks: list[Block], title: str) -> list[Block]:
         Block(b.text, (title, *b.heading_path), b.paragraph, b.list_item, b.ends_with_colon, b.page)
         for b in blocks
     ]
-
-
-def iter_documents(
-    knowledge_dir: Path,
-) -> Iterator[tuple[Path, Document | DocumentError]]:
-    """Each file with its parsed Document, or the error that made it unreadable."""
-    for path in find_documents(knowledge_dir):
-        try:
-            yield path, load_document(path, knowledge_dir=knowledge_dir)
-        except DocumentError as exc:
-            yield path, exc

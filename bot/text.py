@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from functools import lru_cache
 
 import Stemmer  # PyStemmer
@@ -286,7 +285,3 @@ def terms(text: str) -> list[str]:
     """Lower-cased, stemmed content words, stop words removed: the lexical vocabulary."""
     content = [w for w in words(text) if (w not in STOPWORDS and len(w) > 1) or w.isdigit()]
     return list(_stemmer().stemWords(content))
-
-
-def unique(items: Iterable[str]) -> list[str]:
-    return list(dict.fromkeys(items))
