@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -26,8 +27,8 @@ class AnswerPolicy:
     top_k: int = 3
     max_question_chars: int = 2000
     strong_similarity: float = 0.65
-    min_similarity: float = 0.475
-    min_coverage: float = 0.25
+    min_similarity: float = 0.42
+    min_coverage: float = 0.15
     citation_margin: float = 0.20  # cite passages within this similarity of the best one
     # A passage of the other kind (a finding beside guidance, or the reverse) is cited too when
     # it holds nearly all of the question's ideas, even if it ranks lower.
@@ -79,10 +80,24 @@ class Answerer:
         retrieval = self.retriever.retrieve(searched, limit=CANDIDATES, timings=timings)
         started = time.perf_counter()
         today = self._today()
+        if asks_about_now(text) and asks_for_figures(text):
+            # "How many children are on plans right now?": documents hold no live figures.
+            message = self.templates.render("abstain_figures", contact=self.policy.contact)
+            return Answer(text, False, message, (), tuple(notices), today, note)
         if not self.policy.should_answer(retrieval):
             message = self.templates.render("abstain", contact=self.policy.contact)
             return Answer(text, False, message, (), tuple(notices), today, note)
         passages = self._passages(retrieval, top_k or self.policy.top_k)
+        first = passages[0].hit.chunk
+        if asks_about_now(text) and first.kind is Kind.FINDINGS:
+            # "Who is the DCS now?": an inspection letter says what was true when it was
+            # written; leading with it as the answer to a question about today would mislead.
+            message = self.templates.render(
+                "abstain_dated",
+                date=format_date(first.date) if first.date else "an earlier date",
+                contact=self.policy.contact,
+            )
+            return Answer(text, False, message, (), tuple(notices), today, note)
         lead = "\n".join(self._lead_line(p) for p in _lead_passages(passages))
         if timings is not None:
             timings["compose"] = timings.get("compose", 0.0) + time.perf_counter() - started
@@ -152,6 +167,29 @@ class Answerer:
         return self.templates.render(
             "lead_guidance", sentence=passage.lead_sentence, marker=passage.marker
         )
+
+
+# Words that ask what is true today, which a dated inspection letter cannot tell.
+_NOW = re.compile(
+    r"\b(?:now|nowadays|currently|current|at the moment|at present|these days|this year"
+    r"|this month|this week|today|latest|right now|as of)\b",
+    re.I,
+)
+
+
+_FIGURES = re.compile(
+    r"\b(?:how many(?! (?:working |calendar )?(?:days|weeks|months|years|hours|times)\b)"
+    r"|how much|number of|numbers of|average|percentage|proportion|figures|stats|statistics)\b",
+    re.I,
+)
+
+
+def asks_about_now(question: str) -> bool:
+    return bool(_NOW.search(question))
+
+
+def asks_for_figures(question: str) -> bool:
+    return bool(_FIGURES.search(question))
 
 
 def format_date(date: dt.date) -> str:

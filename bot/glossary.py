@@ -62,6 +62,16 @@ class Glossary:
             for t in self.terms
         ]
 
+    @property
+    def words(self) -> frozenset[str]:
+        """Every word of every spelling, lower-cased: words staff use, so never typos."""
+        return frozenset(
+            w.lower()
+            for t in self.terms
+            for s in (t.term, *t.also)
+            for w in re.findall(r"[A-Za-z]+", s)
+        )
+
     @classmethod
     def empty(cls) -> Glossary:
         return cls([])

@@ -7,6 +7,7 @@ import json
 import math
 import re
 from collections import Counter, defaultdict
+from collections.abc import Collection
 from functools import lru_cache
 from pathlib import Path
 
@@ -68,11 +69,17 @@ class LexicalIndex:
         close = difflib.get_close_matches(word, self._by_letter.get(word[0], []), 1, TYPO_CUTOFF)
         return close[0] if close else None
 
-    def fix_spelling(self, text: str) -> str:
-        """Replace words the corpus has never seen by a close corpus word ('asessment')."""
+    def fix_spelling(self, text: str, keep: Collection[str] = frozenset()) -> str:
+        """Replace words the corpus has never seen by a close corpus word ('asessment').
+
+        Words in `keep` (lower case) are left alone: the glossary's words are real words even
+        when no document uses them ('leaver' is not a misspelt 'leave')."""
 
         def fix(match: re.Match[str]) -> str:
-            return self.correct(match.group(0).lower()) or match.group(0)
+            word = match.group(0).lower()
+            if word in keep:
+                return match.group(0)
+            return self.correct(word) or match.group(0)
 
         return re.sub(r"\b[A-Za-z]+\b", fix, text)  # whole words: not the 'topic' of 'topic0'
 

@@ -7,6 +7,7 @@ import time
 
 import numpy as np
 
+from bot.chunking import embedding_text
 from bot.embedder import Embedder
 from bot.glossary import Expansion, Glossary
 from bot.index_store import LoadedIndex
@@ -40,6 +41,8 @@ class Retriever:
             if places
             else None
         )
+        self._glossary_words = glossary.words
+        self._mentioned: dict[tuple[str, ...], bool] = {}
 
     def retrieve(
         self, question: str, *, limit: int = 10, timings: dict[str, float] | None = None
@@ -47,7 +50,9 @@ class Retriever:
         """The best passages for a question; `timings` (if given) receives seconds per stage."""
         clock = _Clock(timings)
         searched = self._places.sub(" ", question) if self._places else question
-        expansion = self.glossary.expand(self.index.lexical.fix_spelling(searched))
+        expansion = self.glossary.expand(
+            self.index.lexical.fix_spelling(searched, keep=self._glossary_words)
+        )
         clock.lap("expand")
         query = self.embedder.embed([expansion.dense])[0]
         clock.lap("embed")
@@ -113,9 +118,34 @@ class Retriever:
                 continue
             known = [lexical.idf(t) for s in spellings for t in s if t in lexical.doc_freq]
             weight = max(known) if known else lexical.unknown_idf
-            in_corpus = any(all(t in lexical.doc_freq for t in s) for s in spellings)
+            in_corpus = glossary_term is None or any(self.mentions(s) for s in spellings)
             concepts.append(Concept(spellings, weight, glossary_term, in_corpus))
         return tuple(concepts)
+
+    def mentions(self, phrase: tuple[str, ...]) -> bool:
+        """Whether any passage holds these stems side by side (stop words aside): 'police
+        protection' is not mentioned by a passage that has 'police' and 'protection' apart."""
+        if phrase not in self._mentioned:
+            lexical = self.index.lexical
+            if all(t.isdigit() for t in phrase) or not all(t in lexical.doc_freq for t in phrase):
+                found = False  # a bare number ('s.25' -> '25') is no mention of section 25
+            elif len(phrase) == 1:
+                found = True
+            else:
+                rarest = min(phrase, key=lambda t: lexical.doc_freq[t])
+                rows = np.flatnonzero(lexical.scores([rarest]) > 0).tolist()
+                found = any(
+                    _holds(terms(embedding_text(self.index.chunks[i])), phrase) for i in rows
+                )
+            if len(self._mentioned) < 10_000:  # glossary spellings: a bounded set in practice
+                self._mentioned[phrase] = found
+            return found
+        return self._mentioned[phrase]
+
+
+def _holds(stems: list[str], phrase: tuple[str, ...]) -> bool:
+    n = len(phrase)
+    return any(tuple(stems[i : i + n]) == phrase for i in range(len(stems) - n + 1))
 
 
 def coverage(concepts: tuple[Concept, ...], hits: tuple[Hit, ...]) -> float:

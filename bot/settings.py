@@ -42,8 +42,8 @@ class Settings(BaseSettings):
     max_question_chars: int = Field(default=2000, ge=50)
     # Abstention rule, tuned on tests/eval/questions.yaml (see docs/RETRIEVAL.md).
     strong_similarity: float = Field(default=0.65, ge=0, le=1)
-    min_similarity: float = Field(default=0.475, ge=0, le=1)
-    min_coverage: float = Field(default=0.25, ge=0, le=1)
+    min_similarity: float = Field(default=0.42, ge=0, le=1)
+    min_coverage: float = Field(default=0.15, ge=0, le=1)
     contact: str = "your practice supervisor or the principal social worker"
     versions_kept: int = Field(default=3, ge=1)
     sentence_windows: bool = Field(

@@ -15,6 +15,8 @@ REQUIRED: dict[str, frozenset[str]] = {
     "lead_guidance": frozenset({"sentence", "marker"}),
     "lead_findings": frozenset({"sentence", "marker", "date", "title"}),
     "abstain": frozenset({"contact"}),
+    "abstain_dated": frozenset({"date", "contact"}),
+    "abstain_figures": frozenset({"contact"}),
     "help": frozenset(),
     "empty_question": frozenset(),
     "question_truncated": frozenset({"limit"}),

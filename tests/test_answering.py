@@ -122,3 +122,73 @@ def test_today_is_injectable_for_review_dates(runtime: Runtime) -> None:
     runtime.answerer._today = lambda: dt.date(2025, 1, 1)
     data = runtime.answerer.answer("what must a letter before proceedings contain?").to_json()
     assert data["citations"][0]["review_overdue"] is False
+
+
+def _knowledge_with(settings: Settings, guidance: str, glossary: str) -> None:
+    (settings.knowledge_dir / "guidance" / "extra.md").write_text(guidance, encoding="utf-8")
+    with (settings.knowledge_dir / "glossary.yaml").open("a", encoding="utf-8") as fh:
+        fh.write(glossary)
+
+
+POLICE_TERM = """  - term: police protection
+    means: police powers of protection
+    also: [s46, s.46, section 46]
+"""
+
+
+def test_a_glossary_term_whose_words_only_appear_apart_counts_as_not_covered(
+    settings: Settings, fake_embedder: FakeEmbedder
+) -> None:
+    _knowledge_with(
+        settings,
+        "# Strategy\n\n## Who attends\n\nThe police attend every strategy discussion about "
+        "protection of a child, and section 47 enquiries last 15 working days.\n",
+        POLICE_TERM,
+    )
+    runtime = start(settings, embedder=fake_embedder, progress=False)
+    retriever = runtime.answerer.retriever
+    assert not retriever.mentions(("polic", "protect"))  # both words, never side by side
+    assert not retriever.mentions(("46",)) and not retriever.mentions(("15",))  # bare numbers
+    answer = runtime.answerer.answer("how long does police protection last")
+    assert not answer.answered and answer.passages == ()
+
+
+def test_a_glossary_term_the_sources_mention_is_answered(
+    settings: Settings, fake_embedder: FakeEmbedder
+) -> None:
+    _knowledge_with(
+        settings,
+        "# Police protection\n\n## How long it lasts\n\nPolice protection lasts no longer "
+        "than 72 hours, and the police tell the local authority at once.\n",
+        POLICE_TERM,
+    )
+    runtime = start(settings, embedder=fake_embedder, progress=False)
+    assert runtime.answerer.retriever.mentions(("polic", "protect"))
+    answer = runtime.answerer.answer("how long does police protection last")
+    assert answer.answered
+    assert answer.passages[0].hit.chunk.title == "Police protection"
+
+
+def test_a_question_about_now_is_not_answered_from_a_dated_finding(runtime: Runtime) -> None:
+    then = runtime.answerer.answer("is supervision regular for social workers")
+    assert then.answered and then.passages[0].hit.chunk.kind is Kind.FINDINGS
+    now = runtime.answerer.answer("is supervision regular for social workers now")
+    assert not now.answered and now.passages == ()
+    assert "inspection findings dated 22 November 2018" in now.text
+    assert "not what is true now" in now.text
+
+
+def test_a_question_about_now_led_by_guidance_is_still_answered(runtime: Runtime) -> None:
+    answer = runtime.answerer.answer("when is the first review conference held now")
+    assert answer.answered
+    assert answer.passages[0].hit.chunk.section == "Review conferences, para 1"
+
+
+def test_current_figures_are_never_guessed_from_documents(runtime: Runtime) -> None:
+    question = "how many children are subject to a child protection plan a second time"
+    assert runtime.answerer.answer(question).answered
+    answer = runtime.answerer.answer(question + " right now")
+    assert not answer.answered and answer.passages == ()
+    assert "hold no current figures" in answer.text
+    # A number of days is a timescale, not a figure about the service.
+    assert runtime.answerer.answer("how many months until the first review conference now").answered

@@ -90,3 +90,8 @@ def test_the_shipped_glossary_loads_and_covers_the_acronyms_staff_use() -> None:
         "MST",
         "MASH",
     } <= names
+
+
+def test_the_glossary_words_are_every_word_of_every_spelling_in_lower_case() -> None:
+    assert {"cp", "lbp", "letter", "pre", "proceedings", "s", "section"} <= GLOSSARY.words
+    assert "47" not in GLOSSARY.words  # digits are never typo-corrected anyway

@@ -26,3 +26,9 @@ def test_bm25_scores_every_chunk_and_unknown_words_score_nothing() -> None:
     assert scores.shape == (3,) and scores[0] > scores[1] > 0 == scores[2]
     assert not INDEX.scores(["weather"]).any()
     assert INDEX.idf("weather") > INDEX.idf("day")
+
+
+def test_words_the_glossary_knows_are_not_corrected_into_corpus_words() -> None:
+    index = LexicalIndex.build(["Children who leave care to return home are supported."])
+    assert index.fix_spelling("care leaver") == "care leave"
+    assert index.fix_spelling("care leaver", keep={"leaver"}) == "care leaver"

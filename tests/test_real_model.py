@@ -21,12 +21,22 @@ pytestmark = pytest.mark.integration
 # Floors a little under the figures measured when the abstention rule was tuned (README);
 # a change that makes retrieval or abstention worse fails here.
 FLOORS = {
-    "hit@1": 0.68,
-    "hit@3": 0.80,
-    "mrr": 0.82,
-    "in_scope_answered": 0.87,
+    "hit@1": 0.72,
+    "hit@3": 0.85,
+    "mrr": 0.83,
+    "in_scope_answered": 0.94,
     "general_out_of_scope_abstained": 1.0,
-    "near_domain_abstained": 0.75,
+    "near_domain_abstained": 1.0,
+}
+# The held-out set was written apart from the tuning set and the code (docs/RETRIEVAL.md says
+# what was changed after its first run); floors a little under its figures.
+HOLDOUT = REPO / "tests/eval/holdout.yaml"
+HOLDOUT_FLOORS = {
+    "hit@1": 0.74,
+    "hit@3": 0.82,
+    "in_scope_answered": 0.92,
+    "general_out_of_scope_abstained": 1.0,
+    "near_domain_abstained": 0.9,
 }
 
 
@@ -55,6 +65,14 @@ def test_the_evaluation_set_meets_its_floors(real: Runtime) -> None:
     assert len(cases.in_scope) >= 60 and len(cases.out_of_scope) >= 15
     summary = run_eval(real.answerer, cases).summary()
     below = {k: round(summary[k], 3) for k, floor in FLOORS.items() if summary[k] < floor}
+    assert not below, f"below the floor: {below}"
+
+
+def test_the_held_out_set_meets_its_floors(real: Runtime) -> None:
+    cases = load_cases(HOLDOUT)
+    assert len(cases.in_scope) >= 50 and len(cases.out_of_scope) >= 20
+    summary = run_eval(real.answerer, cases).summary()
+    below = {k: round(summary[k], 3) for k, floor in HOLDOUT_FLOORS.items() if summary[k] < floor}
     assert not below, f"below the floor: {below}"
 
 
