@@ -16,7 +16,7 @@ from bot.templates import Templates
 from bot.text import split_sentences, squash, terms, word_count
 
 QUOTE_WORDS = 70  # a quote grows around its best sentence up to about this many words
-MAX_PER_DOCUMENT = 2  # leave room for the other kind of source
+MAX_PER_DOCUMENT = 3  # with -k above 3, leave room for other documents
 CANDIDATES = 30  # fused hits considered for citation
 
 
