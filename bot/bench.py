@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import os
+import platform
+import re
 import statistics
 import subprocess
 import sys
@@ -231,6 +233,60 @@ def _exact_vs_hnsw(index: Any, embedder: Embedder, questions: list[str]) -> dict
         )
     out["faiss_version"] = faiss.__version__
     return out
+
+
+def machine() -> str:
+    return f"{os.cpu_count()} cores, {platform.machine()}, Python {platform.python_version()}"
+
+
+def merge_results(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
+    """New figures over old ones: corpora of sizes the new run did not measure are kept (a
+    100,000-passage run need not repeat the smaller ones), and so are both runs' stamps."""
+    merged = dict(new)
+    by_size = {c["passages"]: c for c in old.get("corpora", [])}
+    by_size |= {c["passages"]: c for c in new.get("corpora", [])}
+    merged["corpora"] = [by_size[k] for k in sorted(by_size)]
+    if "exact_vs_hnsw" not in new and "exact_vs_hnsw" in old:
+        merged["exact_vs_hnsw"] = old["exact_vs_hnsw"]
+    merged["runs"] = [*old.get("runs", []), *new.get("runs", [])]
+    return merged
+
+
+_JSON_BLOCK = re.compile(r"```json\n(.*?)\n```", re.S)
+_OLD_STAMP = re.compile(r"Written by `practice-bot bench --sizes ([\d,]*)` on (\S+) \(([^)]*)\)")
+
+
+def read_results(path: Path) -> dict[str, Any] | None:
+    """The figures a benchmark document holds (its JSON block), or None if it has none."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    found = _JSON_BLOCK.search(text)
+    if not found:
+        return None
+    result: dict[str, Any] = json.loads(found.group(1))
+    if "runs" not in result and (stamp := _OLD_STAMP.search(text)):
+        sizes, date, where = stamp.groups()
+        result["runs"] = [{"sizes": sizes, "date": date, "machine": where}]
+    return result
+
+
+def document(result: dict[str, Any]) -> str:
+    """docs/BENCHMARKS.md: which runs wrote it, the tables, and every figure as JSON."""
+    runs = "; ".join(
+        f"`practice-bot bench --sizes {r['sizes']}` on {r['date']} ({r['machine']})"
+        for r in result.get("runs", [])
+    )
+    merged = (
+        " Corpora not measured by the last run are kept from the earlier one (`--merge`)."
+        if len(result.get("runs", [])) > 1
+        else ""
+    )
+    return (
+        f"# Benchmarks\n\nWritten by {runs}.{merged} docs/SCALING.md says what the figures "
+        f"mean.\n\n{format_bench(result)}\n\n```json\n{json.dumps(result, indent=2)}\n```\n"
+    )
 
 
 def _pct(values: list[float], q: int) -> float:

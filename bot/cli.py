@@ -65,7 +65,6 @@ def run(*, settings: Settings) -> None:
 
     SLACK_BOT_TOKEN with SLACK_APP_TOKEN runs Socket Mode; SLACK_BOT_TOKEN with
     SLACK_SIGNING_SECRET serves HTTP on $PORT (default 3000)."""
-    import os
 
     mode = settings.slack_mode
     if mode is None:
@@ -186,37 +185,63 @@ def evaluate(file: Path | None, verbose: bool, as_json: bool, *, settings: Setti
     help="Where to write the tables ('-' for nowhere).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+@click.option(
+    "--merge",
+    is_flag=True,
+    help="Keep the corpora of other sizes already in the --write file.",
+)
+@click.option(
+    "--from-json",
+    "from_json",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="Measure nothing: write the figures a --json run printed.",
+)
 @with_settings
 def bench(
-    sizes: str, repeat: int, load: bool, write_to: str, as_json: bool, *, settings: Settings
+    sizes: str,
+    repeat: int,
+    load: bool,
+    write_to: str,
+    as_json: bool,
+    merge: bool,
+    from_json: Path | None,
+    *,
+    settings: Settings,
 ) -> None:
     """Measure latency against its floor, build throughput, memory, HNSW and concurrent load."""
     import datetime as dt
-    import platform
 
-    from bot.bench import format_bench, run_bench
+    from bot.bench import document, format_bench, machine, merge_results, read_results, run_bench
 
-    try:
-        size_list = [int(s) for s in sizes.split(",") if s.strip()]
-    except ValueError:
-        raise click.BadParameter(
-            f"'{sizes}' is not a list of numbers", param_hint="--sizes"
-        ) from None
-    result = run_bench(settings, sizes=size_list, repeat=repeat, load=load, progress=not as_json)
-    table = format_bench(result)
+    if from_json is not None:
+        try:
+            result = json.loads(from_json.read_text(encoding="utf-8"))
+            sizes = ",".join(str(c["passages"]) for c in result["corpora"])
+        except (ValueError, KeyError, TypeError) as exc:
+            raise click.BadParameter(
+                f"{from_json} does not hold `bench --json` figures ({exc})",
+                param_hint="--from-json",
+            ) from None
+    else:
+        try:
+            size_list = [int(s) for s in sizes.split(",") if s.strip()]
+        except ValueError:
+            raise click.BadParameter(
+                f"'{sizes}' is not a list of numbers", param_hint="--sizes"
+            ) from None
+        result = run_bench(
+            settings, sizes=size_list, repeat=repeat, load=load, progress=not as_json
+        )
+    result.setdefault(
+        "runs", [{"sizes": sizes, "date": str(dt.date.today()), "machine": machine()}]
+    )
     if write_to != "-":
-        machine = (
-            f"{os.cpu_count()} cores, {platform.machine()}, Python {platform.python_version()}"
-        )
         target = Path(write_to)
+        if merge and (old := read_results(target)) is not None:
+            result = merge_results(old, result)
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(
-            f"# Benchmarks\n\nWritten by `practice-bot bench --sizes {sizes}` on "
-            f"{dt.date.today()} ({machine}). docs/SCALING.md says what the figures mean.\n\n"
-            f"{table}\n\n```json\n{json.dumps(result, indent=2)}\n```\n",
-            encoding="utf-8",
-        )
-    click.echo(json.dumps(result, indent=2) if as_json else table)
+        target.write_text(document(result), encoding="utf-8")
+    click.echo(json.dumps(result, indent=2) if as_json else format_bench(result))
 
 
 for command in (index, feedback, purge, audit):
