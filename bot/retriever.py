@@ -131,11 +131,11 @@ class Retriever:
                 found = False  # a bare number ('s.25' -> '25') is no mention of section 25
             elif len(phrase) == 1:
                 found = True
-            else:
-                rarest = min(phrase, key=lambda t: lexical.doc_freq[t])
-                rows = np.flatnonzero(lexical.scores([rarest]) > 0).tolist()
+            else:  # only passages holding every word are read, so this stays cheap at scale
+                holding = np.logical_and.reduce([lexical.scores([t]) > 0 for t in set(phrase)])
                 found = any(
-                    _holds(terms(embedding_text(self.index.chunks[i])), phrase) for i in rows
+                    _holds(terms(embedding_text(self.index.chunks[i])), phrase)
+                    for i in np.flatnonzero(holding).tolist()
                 )
             if len(self._mentioned) < 10_000:  # glossary spellings: a bounded set in practice
                 self._mentioned[phrase] = found
