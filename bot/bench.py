@@ -240,14 +240,13 @@ def machine() -> str:
 
 
 def merge_results(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
-    """New figures over old ones: corpora of sizes the new run did not measure are kept (a
-    100,000-passage run need not repeat the smaller ones), and so are both runs' stamps."""
-    merged = dict(new)
+    """New figures over old ones: corpora of sizes the new run did not measure, and parts it
+    skipped, are kept (a 100,000-passage run need not repeat the smaller ones); so are both
+    runs' stamps."""
+    merged = old | new  # a part the new run skipped (--no-load, no sizes) keeps its old figures
     by_size = {c["passages"]: c for c in old.get("corpora", [])}
     by_size |= {c["passages"]: c for c in new.get("corpora", [])}
     merged["corpora"] = [by_size[k] for k in sorted(by_size)]
-    if "exact_vs_hnsw" not in new and "exact_vs_hnsw" in old:
-        merged["exact_vs_hnsw"] = old["exact_vs_hnsw"]
     merged["runs"] = [*old.get("runs", []), *new.get("runs", [])]
     return merged
 
@@ -275,11 +274,12 @@ def read_results(path: Path) -> dict[str, Any] | None:
 def document(result: dict[str, Any]) -> str:
     """docs/BENCHMARKS.md: which runs wrote it, the tables, and every figure as JSON."""
     runs = "; ".join(
-        f"`practice-bot bench --sizes {r['sizes']}` on {r['date']} ({r['machine']})"
+        f"`practice-bot bench --sizes {r['sizes'] or chr(39) * 2}"
+        f"{'' if r.get('load', True) else ' --no-load'}` on {r['date']} ({r['machine']})"
         for r in result.get("runs", [])
     )
     merged = (
-        " Corpora not measured by the last run are kept from the earlier one (`--merge`)."
+        " Figures a later run did not measure are kept from the earlier ones (`--merge`)."
         if len(result.get("runs", [])) > 1
         else ""
     )

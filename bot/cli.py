@@ -233,7 +233,8 @@ def bench(
             settings, sizes=size_list, repeat=repeat, load=load, progress=not as_json
         )
     result.setdefault(
-        "runs", [{"sizes": sizes, "date": str(dt.date.today()), "machine": machine()}]
+        "runs",
+        [{"sizes": sizes, "load": load, "date": str(dt.date.today()), "machine": machine()}],
     )
     if write_to != "-":
         target = Path(write_to)

@@ -53,7 +53,9 @@ def _result(*corpora: dict, cold: float, runs: list | None = None) -> dict:
 def test_merging_keeps_sizes_the_new_run_did_not_measure_and_takes_new_figures() -> None:
     old = _result(_corpus(1000, 46.0), _corpus(10000, 500.0), cold=6.5, runs=[{"sizes": "a"}])
     new = _result(_corpus(10000, 480.0), _corpus(100000, 5000.0), cold=6.1, runs=[{"sizes": "b"}])
+    old["load"] = [{"concurrency": 1}]  # the new run was made with --no-load
     merged = merge_results(old, new)
+    assert merged["load"] == [{"concurrency": 1}]
     assert [c["passages"] for c in merged["corpora"]] == [1000, 10000, 100000]
     assert merged["corpora"][1]["build_s"] == 480.0  # the newer measurement wins
     assert merged["cold_start_s"] == 6.1
