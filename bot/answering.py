@@ -76,20 +76,22 @@ class Answerer:
         """The reply to one question; `top_k` overrides how many passages may be cited, and
         `timings` (if given) receives the seconds each stage took."""
         text, notices, note = self.clean(question)
+        today = self._today()
+        now = asks_about_now(text)
+        if now and asks_for_figures(text):
+            # "How many children are on plans right now?": documents hold no live figures,
+            # so there is nothing to search for.
+            message = self.templates.render("abstain_figures", contact=self.policy.contact)
+            return Answer(text, False, message, (), tuple(notices), today, note)
         searched = PLACEHOLDER.sub(" ", text) if note else text  # placeholders are not topics
         retrieval = self.retriever.retrieve(searched, limit=CANDIDATES, timings=timings)
         started = time.perf_counter()
-        today = self._today()
-        if asks_about_now(text) and asks_for_figures(text):
-            # "How many children are on plans right now?": documents hold no live figures.
-            message = self.templates.render("abstain_figures", contact=self.policy.contact)
-            return Answer(text, False, message, (), tuple(notices), today, note)
         if not self.policy.should_answer(retrieval):
             message = self.templates.render("abstain", contact=self.policy.contact)
             return Answer(text, False, message, (), tuple(notices), today, note)
         passages = self._passages(retrieval, top_k or self.policy.top_k)
         first = passages[0].hit.chunk
-        if asks_about_now(text) and first.kind is Kind.FINDINGS:
+        if now and first.kind is Kind.FINDINGS:
             # "Who is the DCS now?": an inspection letter says what was true when it was
             # written; leading with it as the answer to a question about today would mislead.
             message = self.templates.render(

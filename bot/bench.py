@@ -34,6 +34,7 @@ from bot.synthetic import write_synthetic_corpus
 
 STAGES = ("expand", "embed", "dense", "lexical", "fusion", "compose")
 RAW_SAMPLE = 3000
+EMPTY_SIZES = "''"  # how `--sizes ''` (no synthetic corpora) is written back
 
 
 def run_bench(
@@ -274,7 +275,7 @@ def read_results(path: Path) -> dict[str, Any] | None:
 def document(result: dict[str, Any]) -> str:
     """docs/BENCHMARKS.md: which runs wrote it, the tables, and every figure as JSON."""
     runs = "; ".join(
-        f"`practice-bot bench --sizes {r['sizes'] or chr(39) * 2}"
+        f"`practice-bot bench --sizes {r['sizes'] or EMPTY_SIZES}"
         f"{'' if r.get('load', True) else ' --no-load'}` on {r['date']} ({r['machine']})"
         for r in result.get("runs", [])
     )

@@ -125,22 +125,23 @@ class Retriever:
     def mentions(self, phrase: tuple[str, ...]) -> bool:
         """Whether any passage holds these stems side by side (stop words aside): 'police
         protection' is not mentioned by a passage that has 'police' and 'protection' apart."""
-        if phrase not in self._mentioned:
-            lexical = self.index.lexical
-            if all(t.isdigit() for t in phrase) or not all(t in lexical.doc_freq for t in phrase):
-                found = False  # a bare number ('s.25' -> '25') is no mention of section 25
-            elif len(phrase) == 1:
-                found = True
-            else:  # only passages holding every word are read, so this stays cheap at scale
-                holding = np.logical_and.reduce([lexical.scores([t]) > 0 for t in set(phrase)])
-                found = any(
-                    _holds(terms(embedding_text(self.index.chunks[i])), phrase)
-                    for i in np.flatnonzero(holding).tolist()
-                )
-            if len(self._mentioned) < 10_000:  # glossary spellings: a bounded set in practice
-                self._mentioned[phrase] = found
-            return found
-        return self._mentioned[phrase]
+        cached = self._mentioned.get(phrase)
+        if cached is not None:
+            return cached
+        lexical = self.index.lexical
+        if all(t.isdigit() for t in phrase) or not all(t in lexical.doc_freq for t in phrase):
+            found = False  # a bare number ('s.25' -> '25') is no mention of section 25
+        elif len(phrase) == 1:
+            found = True
+        else:  # only passages holding every word are read, so this stays cheap at scale
+            holding = np.logical_and.reduce([lexical.scores([t]) > 0 for t in set(phrase)])
+            found = any(
+                _holds(terms(embedding_text(self.index.chunks[i])), phrase)
+                for i in np.flatnonzero(holding).tolist()
+            )
+        if len(self._mentioned) < 10_000:  # glossary spellings: a bounded set in practice
+            self._mentioned[phrase] = found
+        return found
 
 
 def _holds(stems: list[str], phrase: tuple[str, ...]) -> bool:

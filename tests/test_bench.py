@@ -93,7 +93,8 @@ def test_bench_from_json_merges_into_the_document_without_measuring(tmp_path: Pa
     text = doc.read_text(encoding="utf-8")
     assert "| synthetic 1,000 |" in text and "| synthetic 100,000 |" in text
     assert "`practice-bot bench --sizes 1000` on d1 (m)" in text
-    assert "`practice-bot bench --sizes 100000` on " in text
+    # The printed figures have no load test, so the stamp says the run was --no-load.
+    assert "`practice-bot bench --sizes 100000 --no-load` on " in text
     assert "Cold start (process start to ready, index present): 6.0 s" in text
 
 
