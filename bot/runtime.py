@@ -8,24 +8,18 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
-from bot.answering import Answerer, AnswerPolicy
-from bot.embedder import Embedder, SentenceTransformerEmbedder
+from bot.answering.answerer import Answerer, AnswerPolicy
+from bot.answering.personal_data import PersonalDataGuard
+from bot.answering.templates import Templates
 from bot.errors import IndexMismatchError, IndexMissingError, PracticeBotError
-from bot.glossary import Glossary
-from bot.index_build import BuildReport, Progress, build_index
-from bot.index_store import LoadedIndex, current_name, list_versions, load_index, load_version
-from bot.personal_data import PersonalDataGuard
-from bot.retriever import Retriever
+from bot.index.build import BuildReport, Progress, build_index
+from bot.index.loaded import LoadedIndex, load_index, load_version
+from bot.index.versions import current_name, list_versions
+from bot.retrieval.embedder import Embedder, SentenceTransformerEmbedder
+from bot.retrieval.glossary import Glossary
+from bot.retrieval.retriever import Retriever
 from bot.settings import Settings
-from bot.templates import Templates, load_examples
-
-if TYPE_CHECKING:
-    from slack_bolt import App
-    from slack_sdk import WebClient
-
-    from bot.slack.replies import SlackDeps
 
 log = logging.getLogger(__name__)
 
@@ -68,7 +62,7 @@ class Runtime:
 
     def purge_daily(self) -> threading.Thread:
         """Delete usage older than the retention period now, and once a day after."""
-        from bot.usage_store import UsageStore
+        from bot.stores.usage import UsageStore
 
         store = UsageStore(self.settings.usage_db)
 
@@ -189,40 +183,3 @@ def start(
     guard = PersonalDataGuard(settings.case_reference_patterns)
     answerer = Answerer(retriever, templates, policy_from(settings), guard=guard)
     return Runtime(settings, embedder, answerer, templates, built)
-
-
-def slack_app(runtime: Runtime, *, client: WebClient | None = None) -> App:
-    """The Bolt app over this runtime's pipeline."""
-    from bot.slack.app import create_app
-
-    return create_app(runtime.settings, slack_deps(runtime), client=client)
-
-
-def slack_deps(runtime: Runtime) -> SlackDeps:
-    """What the Slack listeners need; the usage store and audit log open here, not at import."""
-    from bot.audit_log import AuditLog
-    from bot.slack.admin import AdminActions, Admins
-    from bot.slack.rate_limit import RateLimiter
-    from bot.slack.replies import SlackDeps
-    from bot.usage_store import UsageStore
-
-    settings = runtime.settings
-    token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else ""
-    admin = AdminActions(
-        admins=Admins(settings.slack_admin_user_ids, settings.slack_admin_usergroup),
-        audit=AuditLog(settings.audit_db),
-        rebuild=lambda progress: runtime.rebuild(on_progress=progress),
-        templates=runtime.templates,
-        bot_token=token,
-    )
-    return SlackDeps(
-        answerer=runtime.answerer,
-        templates=runtime.templates,
-        store=UsageStore(settings.usage_db, store_text=settings.store_question_text),
-        documents=lambda: runtime.index.manifest.documents,
-        examples=load_examples(settings.prompts_dir),
-        admin=admin,
-        knowledge_dir=settings.knowledge_dir,
-        limiter=RateLimiter(settings.rate_limit_per_minute),
-        allowed_channels=settings.slack_allowed_channels,
-    )

@@ -57,6 +57,14 @@ class Settings(BaseSettings):
         description="Above this many vectors the dense index is HNSW instead of exact search.",
     )
 
+    port: int = Field(
+        default=3000,
+        ge=1,
+        le=65535,
+        validation_alias=AliasChoices("PORT", "PRACTICE_BOT_PORT", "port"),
+        description="Where HTTP mode listens when started by `run` (platforms set PORT).",
+    )
+
     # Slack: the usual SLACK_* names, as Slack's own tools use them.
     slack_bot_token: SecretStr | None = Field(default=None, validation_alias=_slack("BOT_TOKEN"))
     slack_app_token: SecretStr | None = Field(default=None, validation_alias=_slack("APP_TOKEN"))

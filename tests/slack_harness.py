@@ -10,10 +10,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from bot.fake_slack import BOT_USER_ID, FakeSlack, Posted, post, sign
-from bot.runtime import Runtime, slack_app, start
+from bot.devtools.fake_slack import BOT_USER_ID, FakeSlack, Posted, post, sign
+from bot.runtime import Runtime, start
 from bot.settings import Settings
 from bot.slack.serve import HttpServer
+from bot.slack.wiring import slack_app
 
 from .conftest import FakeEmbedder
 

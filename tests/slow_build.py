@@ -9,8 +9,8 @@ import sys
 import time
 from pathlib import Path
 
-from bot import index_store
-from bot.index_build import build_index
+from bot.index import versions
+from bot.index.build import build_index
 
 from .conftest import FakeEmbedder
 
@@ -29,13 +29,13 @@ def main() -> None:
             return super().embed(texts, progress=progress)
 
     if where == "writing":  # after the vectors and chunks are on disk, before the switch
-        original = index_store._fsync_tree
+        original = versions._fsync_tree
 
         def fsync_then_stall(folder: Path) -> None:
             original(folder)
             stall()
 
-        index_store._fsync_tree = fsync_then_stall
+        versions._fsync_tree = fsync_then_stall
     build_index(Path(knowledge), Path(index), StallingEmbedder())
 
 

@@ -2,9 +2,9 @@ import datetime as dt
 
 import pytest
 
+from bot.cli.render_text import render_answer
 from bot.errors import QuestionError
 from bot.records import Kind
-from bot.render_text import render_answer
 from bot.runtime import Runtime, start
 from bot.settings import Settings
 

@@ -5,8 +5,8 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from bot.bench import document, merge_results, read_results
-from bot.cli import cli
+from bot.cli.main import cli
+from bot.devtools.bench.report import document, merge_results, read_results
 
 
 def _corpus(passages: int, build_s: float) -> dict:

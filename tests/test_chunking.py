@@ -1,8 +1,8 @@
 import re
 from pathlib import Path
 
-from bot.chunking import SPLIT_WORDS, chunk_document, sentence_windows
-from bot.documents import load_document
+from bot.ingest.chunking import SPLIT_WORDS, chunk_document, sentence_windows
+from bot.ingest.documents import load_document
 
 
 def _chunks(path: Path, root: Path):

@@ -5,7 +5,8 @@ import pytest
 from click.testing import CliRunner
 
 from bot import runtime as runtime_module
-from bot.cli import cli
+from bot.slack import wiring as wiring_module
+from bot.cli.main import cli
 from bot.settings import Settings
 
 from .conftest import FakeEmbedder
@@ -144,7 +145,7 @@ def test_run_starts_the_slack_bot_when_tokens_are_set(  # type: ignore[no-untype
     started: list[tuple] = []
     for name, value in env.items():
         monkeypatch.setenv(name, value)
-    monkeypatch.setattr(runtime_module, "slack_app", lambda rt: "app")
+    monkeypatch.setattr(wiring_module, "slack_app", lambda rt: "app")
     monkeypatch.setattr(
         serve_module, "serve_http", lambda app, host, port: started.append(("http", port))
     )
@@ -167,7 +168,7 @@ def test_serve_http_without_a_signing_secret_says_what_is_missing(  # type: igno
 
 def test_feedback_summarises_usage(run, settings: Settings) -> None:  # type: ignore[no-untyped-def]
     from bot.records import Answer
-    from bot.usage_store import UsageStore
+    from bot.stores.usage import UsageStore
 
     store = UsageStore(settings.usage_db)
     store.record_answer(Answer("q", False, "Not found.", ()), user_id="U1", surface="dm")

@@ -3,8 +3,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.documents import find_documents, load_document
 from bot.errors import DocumentError
+from bot.ingest.documents import find_documents, load_document
 from bot.records import Kind
 
 

@@ -1,6 +1,6 @@
 import datetime as dt
 
-from bot.evaluation import Case, EvalReport, Expected, Outcome
+from bot.devtools.evaluation import Case, EvalReport, Expected, Outcome
 from bot.records import Chunk, Kind
 
 

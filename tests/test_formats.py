@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.documents import load_document
 from bot.errors import DocumentError
-from bot.index_build import build_index
+from bot.index.build import build_index
+from bot.ingest.documents import load_document
 from bot.runtime import Runtime, start
 from bot.settings import Settings
 

@@ -3,7 +3,7 @@ from pathlib import Path
 import pytest
 
 from bot.errors import ConfigError
-from bot.glossary import Glossary, Term
+from bot.retrieval.glossary import Glossary, Term
 
 GLOSSARY = Glossary(
     [

@@ -5,8 +5,9 @@ import faiss
 import pytest
 
 from bot.errors import IndexBusyError, IndexMismatchError, IndexMissingError, NoDocumentsError
-from bot.index_build import build_index
-from bot.index_store import CURRENT, build_lock, current_version_path, load_index
+from bot.index.build import build_index
+from bot.index.loaded import load_index
+from bot.index.versions import CURRENT, build_lock, current_version_path
 
 from .conftest import FakeEmbedder
 
@@ -163,7 +164,7 @@ def test_a_second_build_at_once_is_told_one_is_running(knowledge: Path, tmp_path
 
 
 def test_large_indexes_switch_to_hnsw_and_still_answer(knowledge: Path, tmp_path: Path) -> None:
-    from bot.index_build import build_index as build
+    from bot.index.build import build_index as build
 
     report = build(knowledge, tmp_path / "index", FakeEmbedder(), hnsw_above_rows=2)
     loaded = load_index(tmp_path / "index", model=FakeEmbedder.name)
@@ -176,7 +177,7 @@ def test_large_indexes_switch_to_hnsw_and_still_answer(knowledge: Path, tmp_path
 
 
 def test_sentence_windows_can_be_turned_off(knowledge: Path, tmp_path: Path) -> None:
-    from bot.index_build import build_index as build
+    from bot.index.build import build_index as build
 
     long = " ".join(f"Sentence {n} says something about the visits and the plan." for n in range(8))
     (knowledge / "guidance" / "long.md").write_text(f"# Long\n\n{long}\n", encoding="utf-8")

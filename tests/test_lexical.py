@@ -1,4 +1,4 @@
-from bot.lexical import LexicalIndex
+from bot.index.lexical import LexicalIndex
 
 INDEX = LexicalIndex.build(
     [

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.personal_data import PersonalDataGuard, _nhs_valid
+from bot.answering.personal_data import PersonalDataGuard, _nhs_valid
 
 GUARD = PersonalDataGuard([r"\bCR-?\d{6}\b"])
 

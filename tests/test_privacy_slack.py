@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.usage_store import UsageStore
+from bot.stores.usage import UsageStore
 
 from .slack_harness import Bot, dm, mention
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.evaluation import DEFAULT_SET, load_cases, run_eval
+from bot.devtools.evaluation import DEFAULT_SET, load_cases, run_eval
 from bot.records import Kind
 from bot.runtime import Runtime, make_embedder, start
 from bot.settings import Settings

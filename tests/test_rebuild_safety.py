@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.index_build import build_index
-from bot.index_store import current_name, list_versions, load_index
+from bot.index.build import build_index
+from bot.index.loaded import load_index
+from bot.index.versions import current_name, list_versions
 from bot.runtime import Runtime
 from bot.settings import Settings
 
@@ -134,7 +135,7 @@ def test_kill_9_mid_rebuild_leaves_the_old_index_serving_and_the_next_build_work
 
 
 def test_rollback_returns_to_the_previous_version(runtime: Runtime, settings: Settings) -> None:
-    from bot.index_store import rollback
+    from bot.index.build import rollback
 
     first = current_name(settings.index_dir)
     _add_paragraphs(settings.knowledge_dir, "fostering.md", 3, word="fostering")
@@ -149,7 +150,7 @@ def test_rollback_returns_to_the_previous_version(runtime: Runtime, settings: Se
 def test_a_broken_current_version_at_start_up_serves_the_previous_good_one(
     settings: Settings, fake_embedder: FakeEmbedder
 ) -> None:
-    from bot.index_store import current_version_path
+    from bot.index.versions import current_version_path
     from bot.runtime import start
 
     first = build_index(settings.knowledge_dir, settings.index_dir, FakeEmbedder()).version
@@ -165,7 +166,7 @@ def test_a_broken_index_with_nothing_to_fall_back_on_is_one_clear_error(
     settings: Settings, fake_embedder: FakeEmbedder
 ) -> None:
     from bot.errors import IndexMismatchError
-    from bot.index_store import current_version_path
+    from bot.index.versions import current_version_path
     from bot.runtime import start
 
     build_index(settings.knowledge_dir, settings.index_dir, FakeEmbedder())

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from bot.audit_log import AuditLog
-from bot.index_store import current_name
+from bot.index.versions import current_name
+from bot.stores.audit import AuditLog
 
 from .slack_harness import Bot, blocks_of, button
 

@@ -5,11 +5,11 @@ from hypothesis import given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
-from bot.index_store import DocumentEntry
+from bot.answering.templates import Templates
+from bot.index.manifest import DocumentEntry
 from bot.records import Answer, Chunk, Hit, Kind, Passage
 from bot.slack.blocks import MAX_BLOCKS, MAX_SECTION_CHARS, answer_message, home_view, parse_carry
 from bot.slack.markup import escape, question_from_slack
-from bot.templates import Templates
 
 from .conftest import REPO
 
@@ -158,7 +158,7 @@ def test_rendered_blocks_are_accepted_by_slack_sdk_block_kit_models(text: str, n
 
 @given(st.text(max_size=40_000))
 def test_the_question_cleaner_accepts_anything(text: str) -> None:
-    from bot.personal_data import PersonalDataGuard
+    from bot.answering.personal_data import PersonalDataGuard
 
     cleaned = question_from_slack(text)  # mentions and pings removed, entities decoded
     assert isinstance(PersonalDataGuard().redact(cleaned).text, str)

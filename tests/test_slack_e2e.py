@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from bot.fake_slack import BOT_ID, BOT_USER_ID, post, sign
+from bot.devtools.fake_slack import BOT_ID, BOT_USER_ID, post, sign
 from bot.settings import Settings
-from bot.usage_store import UsageStore
+from bot.stores.usage import UsageStore
 
 from .conftest import FakeEmbedder
 from .slack_harness import SECRET, Bot, blocks_of, button, dm, mention, texts

@@ -6,11 +6,12 @@ from unittest.mock import MagicMock, call
 
 import pytest
 
-from bot.runtime import Runtime, slack_deps
+from bot.runtime import Runtime
 from bot.slack.listeners.actions import verdict_action
 from bot.slack.listeners.commands import ask_command
 from bot.slack.listeners.events import mention_event, message_event
 from bot.slack.replies import SlackDeps
+from bot.slack.wiring import slack_deps
 
 
 @pytest.fixture

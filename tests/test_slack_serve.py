@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.fake_slack import BOT_USER_ID, FakeSlack, post, sign
+from bot.devtools.fake_slack import BOT_USER_ID, FakeSlack, post, sign
 
 REPO = Path(__file__).resolve().parents[1]
 SECRET = "serve-test-secret"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from bot.loadtest import run_load
+from bot.devtools.loadtest import run_load
 from bot.runtime import Runtime
 
 # Read at import: the autouse fixture clears PRACTICE_BOT_* variables before each test runs.

@@ -3,8 +3,8 @@ from pathlib import Path
 
 import pytest
 
+from bot.answering.templates import REQUIRED, Templates
 from bot.errors import ConfigError
-from bot.templates import REQUIRED, Templates
 
 PROMPTS = Path(__file__).resolve().parents[1] / "prompts"
 

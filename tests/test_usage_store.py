@@ -3,7 +3,7 @@ import sqlite3
 from pathlib import Path
 
 from bot.records import Answer, Chunk, Hit, Kind, Passage
-from bot.usage_store import UsageStore
+from bot.stores.usage import UsageStore
 
 
 def _answer(question: str, *, answered: bool = True) -> Answer:

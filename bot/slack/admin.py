@@ -12,12 +12,12 @@ from dataclasses import dataclass, field
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.audit_log import AuditLog
+from bot.answering.templates import Templates
 from bot.errors import IndexBusyError, PracticeBotError
-from bot.index_build import BuildReport, Progress
-from bot.knowledge_files import MAX_UPLOAD_BYTES, UploadRefused
+from bot.index.build import BuildReport, Progress
+from bot.ingest.uploads import MAX_UPLOAD_BYTES, UploadRefused
 from bot.slack.markup import escape
-from bot.templates import Templates
+from bot.stores.audit import AuditLog
 
 log = logging.getLogger(__name__)
 GROUP_CACHE_SECONDS = 300

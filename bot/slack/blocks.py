@@ -7,11 +7,11 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from bot.answering import format_date
-from bot.index_store import DocumentEntry
-from bot.records import Answer, Kind, Passage
+from bot.answering.present import badge, dated, format_date, review_overdue
+from bot.answering.templates import Templates
+from bot.index.manifest import DocumentEntry
+from bot.records import Answer, Passage
 from bot.slack.markup import escape
-from bot.templates import Templates
 
 MAX_BLOCKS = 50
 MAX_SECTION_CHARS = 3000
@@ -72,14 +72,11 @@ def citation_blocks(passage: Passage, answer: Answer, templates: Templates) -> l
     chunk = passage.hit.chunk
     head = f"*[{passage.marker}] {escape(chunk.title)}* — {escape(chunk.section)}"
     quote = "\n".join(f">{line}" for line in escape(passage.quote).splitlines() or [""])
-    badge = templates.render("badge_findings" if chunk.kind is Kind.FINDINGS else "badge_guidance")
-    facts = [f"*{escape(badge)}*"]
-    if chunk.date:
-        facts.append(
-            ("letter of " if chunk.kind is Kind.FINDINGS else "reviewed ") + format_date(chunk.date)
-        )
+    facts = [f"*{escape(badge(chunk.kind, templates))}*"]
+    if when := dated(chunk):
+        facts.append(when)
     if chunk.review_due:
-        if answer.today and chunk.review_due < answer.today:
+        if review_overdue(chunk, answer.today):
             facts.append(
                 ":warning: "
                 + escape(templates.render("review_overdue", date=format_date(chunk.review_due)))
@@ -111,10 +108,7 @@ def home_view(
     blocks += [{"type": "divider"}, _section("*Documents I answer from*")]
     lines = []
     for doc in documents:
-        badge = templates.render(
-            "badge_findings" if doc.kind == Kind.FINDINGS.value else "badge_guidance"
-        )
-        line = f"• *{escape(doc.title)}* ({escape(badge)}"
+        line = f"• *{escape(doc.title)}* ({escape(badge(doc.kind, templates))}"
         line += f", {format_date(doc.date)})" if doc.date else ")"
         if doc.review_due and doc.review_due < today:
             overdue = templates.render("review_overdue", date=format_date(doc.review_due))

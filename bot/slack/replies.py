@@ -11,17 +11,17 @@ from typing import Any
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.answering import Answerer
+from bot.answering.answerer import Answerer
+from bot.answering.templates import Templates
 from bot.errors import QuestionError
-from bot.index_store import DocumentEntry
+from bot.index.manifest import DocumentEntry
 from bot.records import Answer
 from bot.slack.admin import AdminActions
 from bot.slack.blocks import Block, answer_message
 from bot.slack.dedupe import SeenOnce
 from bot.slack.markup import escape, question_from_slack
 from bot.slack.rate_limit import RateLimiter
-from bot.templates import Templates
-from bot.usage_store import UsageStore
+from bot.stores.usage import UsageStore
 
 log = logging.getLogger(__name__)
 WORKING_REACTION = "mag"

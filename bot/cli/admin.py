@@ -1,0 +1,149 @@
+"""Admin commands: build, roll back and list index versions; usage, retention and audit."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+import click
+
+from bot.cli.support import with_settings
+from bot.errors import PracticeBotError
+from bot.settings import Settings
+
+
+@click.group()
+def index() -> None:
+    """Build the search index from the knowledge folder."""
+
+
+@index.command("build")
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print the report as JSON (with peak memory)."
+)
+@with_settings
+def index_build(as_json: bool, *, settings: Settings) -> None:
+    """Index the knowledge folder: only new or changed documents are read and embedded."""
+    import dataclasses
+    import resource
+
+    from bot.runtime import build, make_embedder
+
+    with _audited(settings, "rebuild", str(settings.knowledge_dir)) as note:
+        report = build(settings, make_embedder(settings), progress=not as_json)
+        note(report.summary())
+    if as_json:
+        data = dataclasses.asdict(report)
+        data["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        click.echo(json.dumps(data, default=str))
+    else:
+        click.echo(report.describe())
+
+
+@index.command("rollback")
+@with_settings
+def index_rollback(*, settings: Settings) -> None:
+    """Serve the previous index version again (running bots switch within seconds)."""
+    from bot.index.build import rollback
+
+    with _audited(settings, "rollback", str(settings.index_dir)) as note:
+        old, new = rollback(settings.index_dir, model=settings.model)
+        note(f"{old} -> {new}")
+    click.echo(f"Rolled back: index version {new} is current again (was {old}).")
+
+
+@index.command("versions")
+@with_settings
+def index_versions(*, settings: Settings) -> None:
+    """List the index versions kept on disk; the current one is marked."""
+    from bot.index.manifest import read_manifest
+    from bot.index.versions import current_name, list_versions
+
+    current = current_name(settings.index_dir)
+    for name in reversed(list_versions(settings.index_dir)):
+        manifest = read_manifest(settings.index_dir / "versions" / name)
+        mark = "*" if name == current else " "
+        click.echo(
+            f"{mark} {name}  {len(manifest.documents)} documents, "
+            f"{manifest.chunk_count} passages, model {manifest.model}"
+        )
+
+
+@contextmanager
+def _audited(settings: Settings, action: str, target: str) -> Iterator[Callable[[str], None]]:
+    """Record an admin action run from the command line, with its result, in the audit log."""
+    import getpass
+
+    from bot.stores.audit import AuditLog
+
+    audit = AuditLog(settings.audit_db)
+    actor = f"cli:{getpass.getuser()}"
+    detail: list[str] = []
+    try:
+        yield detail.append
+    except PracticeBotError as exc:
+        audit.record(actor=actor, action=action, target=target, result="failed", detail=str(exc))
+        raise
+    audit.record(actor=actor, action=action, target=target, result="ok", detail="; ".join(detail))
+
+
+@click.command()
+@click.option("--limit", type=click.IntRange(1, 100), default=10, show_default=True)
+@with_settings
+def feedback(limit: int, *, settings: Settings) -> None:
+    """Summarise usage: answers most often marked unhelpful, documents most cited, abstentions."""
+    from bot.stores.usage import UsageStore
+
+    summary = UsageStore(settings.usage_db, store_text=settings.store_question_text).summary(
+        limit=limit
+    )
+    click.echo(
+        f"{summary.answers} answers, {summary.abstained} abstained "
+        f"({summary.abstention_rate:.0%}); feedback: {summary.helpful} helpful, "
+        f"{summary.unhelpful} not helpful"
+    )
+    if summary.most_unhelpful:
+        click.echo("\nMost often marked not helpful:")
+        for item in summary.most_unhelpful:
+            click.echo(f"  {item.unhelpful} x {item.question}")
+            for citation in item.citations:
+                click.echo(f"        cited {citation}")
+    if summary.most_cited:
+        click.echo("\nDocuments most cited:")
+        for source, count in summary.most_cited:
+            click.echo(f"  {count:>5}  {source}")
+
+
+@click.command()
+@click.option(
+    "--days",
+    type=click.IntRange(1, 10_000),
+    default=None,
+    help="Keep this many days (default: PRACTICE_BOT_RETENTION_DAYS, 90).",
+)
+@with_settings
+def purge(days: int | None, *, settings: Settings) -> None:
+    """Delete stored usage and feedback older than the retention period (runs daily in serve)."""
+    from bot.stores.usage import UsageStore
+
+    keep = days or settings.retention_days
+    deleted = UsageStore(settings.usage_db).purge(older_than_days=keep)
+    click.echo(f"Deleted {deleted} answers (and their feedback) older than {keep} days.")
+
+
+@click.command()
+@click.option("--limit", type=click.IntRange(1, 1000), default=50, show_default=True)
+@with_settings
+def audit(limit: int, *, settings: Settings) -> None:
+    """List the audit log: who rebuilt, uploaded or rolled back what, when, and the result."""
+    from bot.stores.audit import AuditLog
+
+    entries = AuditLog(settings.audit_db).entries(limit=limit)
+    if not entries:
+        click.echo("The audit log is empty.")
+    for e in entries:
+        click.echo(
+            f"{e.at}  {e.actor:<16} {e.action:<16} {e.result:<8} {e.target}"
+            + (f"\n    {e.detail}" if e.detail else "")
+        )

@@ -1,0 +1,25 @@
+"""The practice-bot command group: answering commands (answers.py), admin commands (admin.py)
+and measuring commands (measure.py), with shared plumbing in support.py."""
+
+from __future__ import annotations
+
+import click
+
+from bot.cli.admin import audit, feedback, index, purge
+from bot.cli.answers import ask, chat, run, serve, sources
+from bot.cli.measure import bench, evaluate
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="practice-bot")
+def cli() -> None:
+    """Answers children's social care practice questions with cited passages from the
+    Ofsted findings and the authority's practice guidance."""
+
+
+for command in (ask, chat, run, serve, sources, evaluate, bench, index, feedback, purge, audit):
+    cli.add_command(command)
+
+
+def main() -> None:
+    cli(prog_name="practice-bot")

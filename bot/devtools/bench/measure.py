@@ -1,0 +1,257 @@
+"""`practice-bot bench`: where the time goes and how far one machine goes, with figures.
+
+Every latency is set beside its floor measured in the same run: the model embedding the
+question alone. Corpora of 1,000 / 10,000 / 100,000 passages are synthetic, recombined from
+the real knowledge base's sentences (bot/devtools/synthetic.py)."""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import faiss
+import numpy as np
+
+from bot.answering.answerer import Answerer
+from bot.devtools.evaluation import DEFAULT_SET, load_cases
+from bot.devtools.synthetic import write_synthetic_corpus
+from bot.index.dense import dense_index
+from bot.index.loaded import load_index
+from bot.ingest.chunking import embedding_text, sentence_windows
+from bot.retrieval.embedder import Embedder
+from bot.retrieval.glossary import Glossary
+from bot.retrieval.retriever import Retriever
+from bot.runtime import Runtime, make_embedder, policy_from, start
+from bot.settings import Settings
+
+STAGES = ("expand", "embed", "dense", "lexical", "fusion", "compose")
+RAW_SAMPLE = 3000
+EMPTY_SIZES = "''"  # how `--sizes ''` (no synthetic corpora) is written back
+
+
+def run_bench(
+    settings: Settings,
+    *,
+    sizes: list[int],
+    repeat: int = 3,
+    load: bool = True,
+    progress: bool = True,
+) -> dict[str, Any]:
+    say = (lambda m: print(m, file=sys.stderr, flush=True)) if progress else (lambda m: None)
+    t0 = time.perf_counter()
+    embedder = make_embedder(settings)
+    result: dict[str, Any] = {"model_load_s": round(time.perf_counter() - t0, 2)}
+    runtime = start(settings, embedder=embedder, progress=False)
+    questions = _questions()
+    say(f"warm latency on the knowledge base ({len(runtime.index.chunks)} passages)")
+    result["knowledge_base"] = _latency(runtime.answerer, embedder, questions, repeat=repeat)
+    result["knowledge_base"] |= {
+        "chunks": len(runtime.index.chunks),
+        "rows": int(runtime.index.dense.ntotal),
+        "dense_index": runtime.index.manifest.dense_index,
+    }
+    say("cold start")
+    result["cold_start_s"] = _cold_start(settings)
+    result["corpora"] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for size in sizes:
+            say(f"synthetic corpus of {size} passages: build")
+            result["corpora"].append(
+                _corpus(settings, embedder, runtime, questions, Path(tmp) / str(size), size)
+            )
+        if sizes:
+            say("exact against HNSW at the largest size")
+            largest = load_index(Path(tmp) / str(sizes[-1]) / "index", model=embedder.name)
+            result["exact_vs_hnsw"] = _exact_vs_hnsw(largest, embedder, questions)
+    if load:
+        from bot.devtools.loadtest import describe, run_load
+
+        say("concurrent load over HTTP")
+        result["load"] = describe(
+            [
+                run_load(runtime, questions, concurrency=n, rounds=r)
+                for n, r in ((1, 10), (8, 4), (32, 2))
+            ]
+        )
+    return result
+
+
+def _questions() -> list[str]:
+    cases = load_cases(DEFAULT_SET)
+    return [c.q for c in cases.in_scope + cases.out_of_scope]
+
+
+def _latency(
+    answerer: Answerer, embedder: Embedder, questions: list[str], *, repeat: int
+) -> dict[str, Any]:
+    for q in questions[:10]:
+        answerer.answer(q)
+    floor: list[float] = []
+    ask: list[float] = []
+    stages: dict[str, list[float]] = {s: [] for s in STAGES}
+    for _ in range(repeat):
+        for q in questions:
+            t = time.perf_counter()
+            embedder.embed([q])
+            floor.append(time.perf_counter() - t)
+            timings: dict[str, float] = {}
+            t = time.perf_counter()
+            answerer.answer(q, timings=timings)
+            ask.append(time.perf_counter() - t)
+            for s in STAGES:
+                stages[s].append(timings.get(s, 0.0))
+    return {
+        "questions": len(ask),
+        "floor_ms": _pcts(floor, (50, 95)),
+        "ask_ms": _pcts(ask, (50, 95, 99)),
+        "ask_over_floor": {
+            "p50": round(_pct(ask, 50) / _pct(floor, 50), 3),
+            "p95": round(_pct(ask, 95) / _pct(floor, 95), 3),
+        },
+        "stages_p50_ms": {s: round(_pct(v, 50) * 1000, 3) for s, v in stages.items()},
+        "stages_p95_ms": {s: round(_pct(v, 95) * 1000, 3) for s, v in stages.items()},
+    }
+
+
+def _cold_start(settings: Settings, runs: int = 3) -> float:
+    """Process start to ready to answer (and exit), with the index present: `run` with no input."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SLACK_")}
+    env["PRACTICE_BOT_INDEX_DIR"] = str(settings.index_dir.resolve())
+    env["PRACTICE_BOT_KNOWLEDGE_DIR"] = str(settings.knowledge_dir.resolve())
+    times = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        subprocess.run(
+            [sys.executable, "-m", "bot", "run"],
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            env=env,
+            check=True,
+        )
+        times.append(time.perf_counter() - t)
+    return round(statistics.median(times), 2)
+
+
+def _corpus(
+    settings: Settings,
+    embedder: Embedder,
+    runtime: Runtime,
+    questions: list[str],
+    folder: Path,
+    size: int,
+) -> dict[str, Any]:
+    written = write_synthetic_corpus(runtime.index.chunks, folder / "knowledge", passages=size)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SLACK_")}
+    built = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "bot",
+            "index",
+            "build",
+            "--json",
+            "--knowledge",
+            str(folder / "knowledge"),
+            "--index",
+            str(folder / "index"),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    )
+    report = json.loads(built.stdout.strip().splitlines()[-1])
+    index = load_index(folder / "index", model=embedder.name)
+    rows = index.dense.ntotal
+    # The model's own rate on the same texts, in one call: what the build cannot beat.
+    texts = [t for c in index.chunks for t in (embedding_text(c), *sentence_windows(c))][
+        :RAW_SAMPLE
+    ]
+    t = time.perf_counter()
+    embedder.embed(texts)
+    raw_rate = len(texts) / (time.perf_counter() - t)
+    build_rate = rows / report["seconds"]
+    answerer = Answerer(
+        Retriever(index, embedder, Glossary.load(settings.glossary_path)),
+        runtime.templates,
+        policy_from(settings),
+    )
+    return {
+        "passages": written,
+        "chunks": len(index.chunks),
+        "rows": rows,
+        "dense_index": index.manifest.dense_index,
+        "build_s": round(report["seconds"], 1),
+        "build_rows_per_s": round(build_rate, 1),
+        "build_chunks_per_s": round(len(index.chunks) / report["seconds"], 1),
+        "raw_encode_rows_per_s": round(raw_rate, 1),
+        "build_over_raw": round(build_rate / raw_rate, 3),
+        "build_peak_rss_mb": round(report["peak_rss_mb"]),
+        "latency": _latency(answerer, embedder, questions, repeat=1),
+    }
+
+
+def _exact_vs_hnsw(index: Any, embedder: Embedder, questions: list[str]) -> dict[str, Any]:
+    """Latency and recall@10 of HNSW against exact search, for several efSearch values.
+
+    Recall counts an HNSW result as found when its similarity reaches the exact tenth
+    neighbour's: synthetic corpora repeat sentences, so exact search has ties that any order
+    of equal vectors satisfies."""
+    vectors = index.dense.reconstruct_n(0, index.dense.ntotal)
+    queries = embedder.embed(questions)
+    exact = dense_index(vectors, "flat")
+    times, kth = [], []
+    for q in queries:
+        t = time.perf_counter()
+        sims, _ = exact.search(q[None, :], 10)
+        times.append(time.perf_counter() - t)
+        kth.append(float(sims[0][-1]))
+    out: dict[str, Any] = {"rows": int(vectors.shape[0]), "exact_ms": _pcts(times, (50, 95))}
+    hnsw: Any = dense_index(vectors, "hnsw")
+    out["hnsw"] = []
+    for ef in (64, 128, 256, 512):
+        hnsw.hnsw.efSearch = ef
+        times, recall = [], []
+        for q, floor in zip(queries, kth, strict=True):
+            t = time.perf_counter()
+            sims, _ = hnsw.search(q[None, :], 10)
+            times.append(time.perf_counter() - t)
+            recall.append(float(np.mean(sims[0] >= floor - 1e-5)))
+        out["hnsw"].append(
+            {
+                "ef_search": ef,
+                "recall_at_10": round(float(np.mean(recall)), 4),
+                **{f"{k}_ms": v for k, v in _pcts(times, (50, 95)).items()},
+            }
+        )
+    out["faiss_version"] = faiss.__version__
+    return out
+
+
+
+
+
+
+
+
+
+
+
+
+def _pct(values: list[float], q: int) -> float:
+    return statistics.quantiles(values, n=100, method="inclusive")[q - 1]
+
+
+def _pcts(values: list[float], qs: tuple[int, ...]) -> dict[str, float]:
+    return {f"p{q}": round(_pct(values, q) * 1000, 2) for q in qs}
+
+
+
+

@@ -1,0 +1,154 @@
+"""Concurrent questions through HTTP mode: N signed app_mentions at once against the real Bolt
+app on loopback, answered through a fake Slack Web API, timed from send to posted answer."""
+
+from __future__ import annotations
+
+import json
+import logging
+import statistics
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import SecretStr
+
+from bot.devtools.fake_slack import BOT_USER_ID, FakeSlack, post, sign
+from bot.runtime import Runtime
+from bot.settings import Settings
+from bot.slack.serve import HttpServer
+from bot.slack.wiring import slack_app
+
+SECRET = "load-test-secret"
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    concurrency: int
+    questions: int
+    seconds: float
+    ack_p95_ms: float
+    ack_max_ms: float
+    answer_p50_ms: float
+    answer_p95_ms: float
+    errors: int
+    answered: int  # answers that came from the pipeline (not a rate-limit or error message)
+
+    @property
+    def throughput(self) -> float:
+        return self.questions / self.seconds if self.seconds else 0.0
+
+
+def run_load(
+    runtime: Runtime, questions: list[str], *, concurrency: int, rounds: int = 1
+) -> LoadResult:
+    """Send `concurrency` questions at once, `rounds` times, and wait for every answer."""
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)  # queueing is what we measure
+    slack = FakeSlack().start()
+    settings = Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        **runtime.settings.model_dump(
+            exclude={"slack_bot_token", "slack_signing_secret", "slack_api_url"}
+        ),
+        slack_bot_token=SecretStr("xoxb-load"),
+        slack_signing_secret=SecretStr(SECRET),
+        slack_api_url=f"{slack.url}/api/",
+    )
+    configured = Runtime(settings, runtime.embedder, runtime.answerer, runtime.templates, None)
+    server = HttpServer(slack_app(configured), host="127.0.0.1", port=0).start()
+    url = f"http://127.0.0.1:{server.port}/slack/events"
+    sent: dict[str, float] = {}
+    acks: list[float] = []
+    errors = 0
+    lock = threading.Lock()
+
+    def send(n: int) -> None:
+        nonlocal errors
+        ts = f"1700000000.{n:06d}"
+        body = json.dumps(
+            {
+                "type": "event_callback",
+                "team_id": "T1",
+                "api_app_id": "A1",
+                "event_id": f"Ev{n}",
+                "event_time": int(time.time()),
+                "event": {
+                    "type": "app_mention",
+                    # A different person each time: a load of real questions, not one person
+                    # tripping the per-person rate limit.
+                    "user": f"U{n}",
+                    "channel": "C1",
+                    "ts": ts,
+                    "text": f"<@{BOT_USER_ID}> {questions[n % len(questions)]}",
+                },
+            }
+        )
+        with lock:
+            sent[ts] = time.monotonic()
+        result = post(url, body, {"Content-Type": "application/json", **sign(SECRET, body)})
+        with lock:
+            acks.append(result.seconds)
+            errors += result.status != 200
+
+    total = concurrency * rounds
+    started = time.monotonic()
+    try:
+        with ThreadPoolExecutor(max_workers=concurrency) as pool:
+            for r in range(rounds):
+                list(pool.map(send, range(r * concurrency, (r + 1) * concurrency)))
+        answers = slack.wait_for("chat.postMessage", count=total, timeout=60 + total)
+        finished = time.monotonic()
+        slack.wait_quiet()  # private notes and reactions that follow an answer
+    finally:
+        server.stop()
+        slack.stop()
+    answered = {c.params["thread_ts"]: c for c in answers}
+    errors += total - len(answered)
+    # The fake records the time it received each answer in call order; use arrival order.
+    times = _answer_times(slack, sent)
+    return LoadResult(
+        concurrency=concurrency,
+        questions=total,
+        seconds=finished - started,
+        ack_p95_ms=_pct(acks, 95) * 1000,
+        ack_max_ms=max(acks, default=0.0) * 1000,
+        answer_p50_ms=_pct(times, 50) * 1000,
+        answer_p95_ms=_pct(times, 95) * 1000,
+        errors=errors,
+        answered=sum(
+            1
+            for c in answered.values()
+            if c.params.get("blocks") and "answer:" in str(c.params["blocks"])
+        ),
+    )
+
+
+def _answer_times(slack: FakeSlack, sent: dict[str, float]) -> list[float]:
+    return [
+        c.at - sent[c.params["thread_ts"]]
+        for c in slack.of("chat.postMessage")
+        if c.params.get("thread_ts") in sent
+    ]
+
+
+def _pct(values: list[float], q: int) -> float:
+    if len(values) < 2:
+        return values[0] if values else 0.0
+    return statistics.quantiles(values, n=100, method="inclusive")[q - 1]
+
+
+def describe(results: list[LoadResult]) -> list[dict[str, Any]]:
+    return [
+        {
+            "concurrency": r.concurrency,
+            "questions": r.questions,
+            "throughput_per_s": round(r.throughput, 1),
+            "ack_p95_ms": round(r.ack_p95_ms, 1),
+            "ack_max_ms": round(r.ack_max_ms, 1),
+            "answer_p50_ms": round(r.answer_p50_ms, 1),
+            "answer_p95_ms": round(r.answer_p95_ms, 1),
+            "errors": r.errors,
+        }
+        for r in results
+    ]

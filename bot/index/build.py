@@ -1,0 +1,329 @@
+"""Building an index version: read what changed, embed what is new, validate, then publish.
+
+Unchanged files (same content hash, same parser) are not parsed again and unchanged passages
+(same chunk id) are not embedded again. The new version is written beside the current one,
+loaded and probed, and only then made current with an atomic switch.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import shutil
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from tqdm import tqdm
+
+from bot.errors import (
+    DocumentError,
+    IndexMismatchError,
+    IndexMissingError,
+    IndexValidationError,
+    NoDocumentsError,
+)
+from bot.index.loaded import LoadedIndex, load_index, load_version, stored_rows
+from bot.index.manifest import FORMAT_VERSION, DocumentEntry, Manifest, SkippedEntry, corpus_hash
+from bot.index.versions import (
+    build_lock,
+    current_name,
+    list_versions,
+    make_current,
+    prune,
+    publish,
+    write_staging,
+)
+from bot.ingest.chunking import chunk_document, embedding_text, sentence_windows
+from bot.ingest.documents import find_documents, load_document, source_of
+from bot.records import Chunk, Document
+from bot.retrieval.embedder import Embedder
+from bot.text import terms
+
+PARSER_VERSION = 1  # bump when parsing or chunking changes, so every file is read again
+GROUP = 512
+PROBES = 5
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    """What a rebuild did, for the admin who ran it."""
+
+    version: str
+    added: list[str]
+    changed: list[str]
+    removed: list[str]
+    failed: list[SkippedEntry]
+    documents: int
+    parsed: int  # documents read this time (new or changed)
+    chunks: int
+    embedded: int  # passages embedded this time
+    seconds: float
+
+    def summary(self) -> str:
+        """One line for the audit log."""
+        return (
+            f"version {self.version}: {self.documents} documents ({self.parsed} read), "
+            f"{self.chunks} passages ({self.embedded} embedded); added {len(self.added)}, "
+            f"changed {len(self.changed)}, removed {len(self.removed)}, failed {len(self.failed)}"
+        )
+
+    def describe(self) -> str:
+        """The diff an admin reads after a rebuild."""
+        lines = [
+            f"Index version {self.version}: {self.documents} documents "
+            f"({self.parsed} read, {self.documents - self.parsed} unchanged), {self.chunks} "
+            f"passages ({self.embedded} embedded, {self.chunks - self.embedded} reused) "
+            f"in {self.seconds:.1f} s."
+        ]
+        for label, items in (
+            ("added", self.added),
+            ("changed", self.changed),
+            ("removed", self.removed),
+        ):
+            if items:
+                lines.append(f"  {label}: " + ", ".join(items))
+        lines += [f"  failed: {f.reason}" for f in self.failed]
+        if not (self.added or self.changed or self.removed or self.failed):
+            lines.append("  no documents changed.")
+        return "\n".join(lines)
+
+
+@dataclass
+class _Corpus:
+    entries: list[DocumentEntry] = field(default_factory=list)
+    chunks: list[Chunk] = field(default_factory=list)
+    failed: list[SkippedEntry] = field(default_factory=list)
+    parsed: int = 0
+
+
+def build_index(
+    knowledge_dir: Path,
+    index_dir: Path,
+    embedder: Embedder,
+    *,
+    keep: int = 3,
+    progress: bool = False,
+    on_progress: Progress | None = None,
+    windows: bool = True,
+    hnsw_above_rows: int = 20_000,
+) -> BuildReport:
+    """Index every readable document in a new version and make it current."""
+    started = time.perf_counter()
+    with build_lock(index_dir):
+        previous = _load_previous(index_dir, embedder.name)
+        corpus = _collect(knowledge_dir, previous)
+        if not corpus.entries:
+            reasons = "; ".join(f.reason for f in corpus.failed) or "it has no documents"
+            raise NoDocumentsError(f"Nothing could be indexed from {knowledge_dir}: {reasons}")
+        vectors, owners, embedded = _vectors(
+            corpus.chunks,
+            embedder,
+            previous,
+            progress=progress,
+            on_progress=on_progress,
+            windows=windows,
+        )
+        kind = "hnsw" if vectors.shape[0] > hnsw_above_rows else "flat"
+        manifest = _manifest(corpus, embedder.name, vectors.shape, kind)
+        staging = write_staging(index_dir, manifest, corpus.chunks, vectors, owners)
+        try:
+            validate(staging, embedder)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        version = publish(index_dir, staging)
+        prune(index_dir, keep=keep)
+    old = {d.source: d.sha256 for d in previous.manifest.documents} if previous else {}
+    new = {d.source: d.sha256 for d in manifest.documents}
+    return BuildReport(
+        version=version,
+        added=sorted(set(new) - set(old)),
+        changed=sorted(s for s in new if s in old and old[s] != new[s]),
+        removed=sorted(set(old) - set(new)),
+        failed=corpus.failed,
+        documents=len(corpus.entries),
+        parsed=corpus.parsed,
+        chunks=len(corpus.chunks),
+        embedded=embedded,
+        seconds=time.perf_counter() - started,
+    )
+
+
+def validate(folder: Path, embedder: Embedder) -> None:
+    """Load a written version and probe it: a few passages, embedded afresh, must find their
+    own stored vectors, and their words must find them in BM25. Raises IndexValidationError."""
+    loaded = load_version(folder, model=embedder.name)
+    n = len(loaded.chunks)
+    picks = sorted({round(i * (n - 1) / max(PROBES - 1, 1)) for i in range(min(PROBES, n))})
+    fresh = embedder.embed([embedding_text(loaded.chunks[i]) for i in picks])
+    for i, vector in zip(picks, fresh, strict=True):
+        stored = np.asarray(loaded.dense.reconstruct(i))
+        sims, _ = loaded.dense.search(vector[None, :], 1)
+        if float(stored @ vector) < 0.98 or float(sims[0][0]) < 0.98:
+            raise IndexValidationError(
+                f"The new index failed its check: passage {loaded.chunks[i].id} does not find "
+                "its own vector. The current index is still in use; rebuild, and report it if "
+                "it happens again."
+            )
+        if loaded.lexical.scores(terms(embedding_text(loaded.chunks[i])))[i] <= 0:
+            raise IndexValidationError(
+                f"The new index failed its check: passage {loaded.chunks[i].id} is missing from "
+                "the keyword index. The current index is still in use."
+            )
+
+
+def knowledge_changed(knowledge_dir: Path, manifest: Manifest) -> bool:
+    """Whether the knowledge folder's files differ from what the manifest indexed or skipped."""
+    indexed: set[tuple[str, str | None]] = {(d.source, d.sha256) for d in manifest.documents}
+    indexed |= {(s.source, s.sha256) for s in manifest.skipped}
+    try:
+        now = {
+            (source_of(p, knowledge_dir), hashlib.sha256(p.read_bytes()).hexdigest())
+            for p in find_documents(knowledge_dir)
+        }
+    except OSError:
+        return True
+    return now != indexed
+
+
+def _load_previous(index_dir: Path, model: str) -> LoadedIndex | None:
+    try:
+        return load_index(index_dir, model=model)
+    except (IndexMissingError, IndexMismatchError):
+        return None
+
+
+def _collect(knowledge_dir: Path, previous: LoadedIndex | None) -> _Corpus:
+    """Documents and their chunks: unchanged files are taken from the previous version."""
+    if not knowledge_dir.is_dir():
+        raise NoDocumentsError(f"The knowledge folder {knowledge_dir} does not exist.")
+    reusable: dict[str, tuple[DocumentEntry, list[Chunk]]] = {}
+    if previous is not None and previous.manifest.parser_version == PARSER_VERSION:
+        by_source: dict[str, list[Chunk]] = {}
+        for chunk in previous.chunks:
+            by_source.setdefault(chunk.source, []).append(chunk)
+        reusable = {d.source: (d, by_source.get(d.source, [])) for d in previous.manifest.documents}
+    corpus = _Corpus()
+    for path in find_documents(knowledge_dir):
+        source = source_of(path, knowledge_dir)
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            reason = f"{source}: cannot be read ({exc.strerror or exc})."
+            corpus.failed.append(SkippedEntry(source=source, reason=reason))
+            continue
+        sha = hashlib.sha256(raw).hexdigest()
+        if source in reusable and reusable[source][0].sha256 == sha:
+            entry, chunks = reusable[source]
+            corpus.entries.append(entry)
+            corpus.chunks += chunks
+            continue
+        try:
+            document = load_document(path, knowledge_dir=knowledge_dir, raw=raw)
+        except DocumentError as exc:
+            corpus.failed.append(SkippedEntry(source=source, reason=str(exc), sha256=sha))
+            continue
+        corpus.parsed += 1
+        chunks = chunk_document(document)
+        corpus.entries.append(_entry(document, len(chunks)))
+        corpus.chunks += chunks
+    return corpus
+
+
+def _entry(doc: Document, chunks: int) -> DocumentEntry:
+    authority = doc.metadata.get("local_authority")
+    return DocumentEntry(
+        source=doc.source,
+        sha256=doc.sha256,
+        title=doc.title,
+        kind=doc.kind.value,
+        date=doc.date,
+        review_due=doc.review_due,
+        chunks=chunks,
+        local_authority=str(authority).strip() or None if authority is not None else None,
+    )
+
+
+def _vectors(
+    chunks: list[Chunk],
+    embedder: Embedder,
+    previous: LoadedIndex | None,
+    *,
+    progress: bool,
+    on_progress: Progress | None,
+    windows: bool,
+) -> tuple[np.ndarray, np.ndarray, int]:
+    """Rows for every chunk, then for every sentence window; returns (vectors, owners, embedded).
+
+    A chunk whose id the previous version holds keeps its stored rows: its text, place and
+    therefore its windows are unchanged, so nothing is embedded again."""
+    stored = stored_rows(previous) if previous else {}
+    rows: dict[int, list[np.ndarray]] = {}
+    todo: list[tuple[int, str]] = []
+    for i, chunk in enumerate(chunks):
+        texts = [embedding_text(chunk), *(sentence_windows(chunk) if windows else [])]
+        old = stored.get(chunk.id)
+        if old is not None and len(old) == len(texts):
+            rows[i] = old
+        else:
+            rows[i] = []
+            todo.extend((i, t) for t in texts)
+    # Texts of similar length are embedded together, so batches carry little padding; the
+    # model sees groups of GROUP texts (it batches inside), and progress is told per group.
+    order = sorted(range(len(todo)), key=lambda n: len(todo[n][1]))
+    vectors: dict[int, np.ndarray] = {}
+    bar = tqdm(total=len(todo), desc="Embedding", unit="text", disable=not progress or not todo)
+    for start in range(0, len(order), GROUP):
+        part = order[start : start + GROUP]
+        for n, vec in zip(part, embedder.embed([todo[n][1] for n in part]), strict=True):
+            vectors[n] = vec
+        bar.update(len(part))
+        if on_progress is not None:
+            on_progress(start + len(part), len(todo))
+    bar.close()
+    for n, (i, _) in enumerate(todo):  # back in order: a chunk's own row, then its windows
+        rows[i].append(vectors[n])
+    heads = [rows[i][0] for i in range(len(chunks))]
+    tails = [(i, v) for i in range(len(chunks)) for v in rows[i][1:]]
+    matrix = np.vstack(heads + [v for _, v in tails]).astype(np.float32)
+    owners = np.array([i for i, _ in tails], dtype=np.int32)
+    return matrix, owners, len({i for i, _ in todo})
+
+
+def _manifest(corpus: _Corpus, model: str, shape: tuple[int, ...], kind: str) -> Manifest:
+    return Manifest(
+        format_version=FORMAT_VERSION,
+        dense_index=kind,
+        parser_version=PARSER_VERSION,
+        model=model,
+        dimension=shape[1],
+        normalized=True,
+        metric="inner_product",
+        chunk_count=len(corpus.chunks),
+        row_count=shape[0],
+        corpus_hash=corpus_hash([(d.source, d.sha256) for d in corpus.entries]),
+        built_at=dt.datetime.now(dt.UTC),
+        documents=corpus.entries,
+        skipped=corpus.failed,
+    )
+
+
+def rollback(index_dir: Path, *, model: str) -> tuple[str, str]:
+    """Make the version before the current one current again; returns (from, to)."""
+    with build_lock(index_dir):
+        current = current_name(index_dir)
+        versions = list_versions(index_dir)
+        older = [v for v in versions if current is None or v < current]
+        if not older:
+            raise IndexMissingError(
+                f"There is no earlier index version in {index_dir} to roll back to."
+            )
+        target = older[-1]
+        load_version(index_dir / "versions" / target, model=model)  # refuse a broken one
+        make_current(index_dir, target)
+        return current or "(none)", target

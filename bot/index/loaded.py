@@ -1,0 +1,99 @@
+"""A version loaded into memory, with the checks that refuse another model, format or damage."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import faiss
+import numpy as np
+
+from bot.errors import IndexMismatchError
+from bot.index.dense import HNSW_EF_SEARCH
+from bot.index.lexical import LexicalIndex
+from bot.index.manifest import FORMAT_VERSION, REBUILD_HINT, Manifest, read_manifest
+from bot.index.versions import current_version_path
+from bot.records import Chunk
+
+
+@dataclass(frozen=True)
+class LoadedIndex:
+    """An index version in memory, ready to search.
+
+    Row i of `dense` is chunk i for i < len(chunks); the rows after those are sentence
+    windows of long chunks, and `owners[r - len(chunks)]` is the chunk that row r belongs to.
+    """
+
+    path: Path
+    manifest: Manifest
+    chunks: list[Chunk]
+    dense: faiss.Index
+    owners: np.ndarray
+    lexical: LexicalIndex
+
+    def chunk_of_row(self, row: int) -> int:
+        n = len(self.chunks)
+        return row if row < n else int(self.owners[row - n])
+
+
+def load_manifest(index_dir: Path) -> tuple[Path, Manifest]:
+    """The current version's folder and manifest, without loading vectors or a model."""
+    folder = current_version_path(index_dir)
+    return folder, read_manifest(folder)
+
+
+def load_index(index_dir: Path, *, model: str) -> LoadedIndex:
+    """Load the current version, refusing one built by another model or format."""
+    return load_version(current_version_path(index_dir), model=model)
+
+
+def load_version(folder: Path, *, model: str) -> LoadedIndex:
+    """Load one version folder, refusing one built by another model or format."""
+    manifest = read_manifest(folder)
+    if manifest.format_version != FORMAT_VERSION:
+        raise IndexMismatchError(
+            f"The index at {folder} is format {manifest.format_version}; this version of "
+            f"practice-bot reads format {FORMAT_VERSION}. {REBUILD_HINT}"
+        )
+    if manifest.model != model:
+        raise IndexMismatchError(
+            f"The index at {folder} was built with the model '{manifest.model}', but the bot "
+            f"is set to use '{model}'. {REBUILD_HINT}"
+        )
+    try:
+        with (folder / "chunks.jsonl").open(encoding="utf-8") as fh:
+            chunks = [Chunk.from_json(json.loads(line)) for line in fh if line.strip()]
+        dense = faiss.read_index(str(folder / "dense.faiss"))
+        if manifest.dense_index == "hnsw":
+            hnsw: Any = faiss.downcast_index(dense)
+            hnsw.hnsw.efSearch = HNSW_EF_SEARCH
+        owners = np.load(folder / "owners.npy")
+        lexical = LexicalIndex.load(folder / "lexical")
+    except (OSError, ValueError, KeyError, RuntimeError) as exc:
+        raise IndexMismatchError(
+            f"The index at {folder} is damaged or incomplete ({exc}). {REBUILD_HINT}"
+        ) from exc
+    if (
+        len(chunks) != manifest.chunk_count
+        or dense.ntotal != manifest.row_count
+        or len(chunks) + len(owners) != manifest.row_count
+    ):
+        raise IndexMismatchError(
+            f"The index at {folder} is inconsistent ({dense.ntotal} vectors, {len(chunks)} "
+            f"chunks, manifest says {manifest.chunk_count}). {REBUILD_HINT}"
+        )
+    return LoadedIndex(folder, manifest, chunks, dense, owners, lexical)
+
+
+def stored_rows(previous: LoadedIndex) -> dict[str, list[np.ndarray]]:
+    rows: dict[str, list[np.ndarray]] = {
+        c.id: [np.asarray(previous.dense.reconstruct(i))] for i, c in enumerate(previous.chunks)
+    }
+    n = len(previous.chunks)
+    for offset, owner in enumerate(previous.owners):
+        rows[previous.chunks[int(owner)].id].append(
+            np.asarray(previous.dense.reconstruct(n + offset))
+        )
+    return rows

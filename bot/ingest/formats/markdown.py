@@ -1,0 +1,90 @@
+"""Markdown with optional YAML front matter: headings, paragraphs and numbered list items."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import frontmatter
+import yaml
+from markdown_it import MarkdownIt
+
+from bot.ingest.formats.plaintext import decode
+from bot.ingest.formats import Parsed, UnreadableFile
+from bot.records import Block
+from bot.text import squash
+
+_md = MarkdownIt("commonmark")
+
+
+def read(raw: bytes) -> Parsed:
+    meta, body = _split_front_matter(decode(raw))
+    blocks, h1 = _blocks(body)
+    return Parsed(blocks, meta, h1)
+
+
+def _split_front_matter(text: str) -> tuple[dict[str, Any], str]:
+    if not text.startswith("---"):
+        return {}, text
+    try:
+        post = frontmatter.loads(text)
+    except yaml.YAMLError as exc:
+        raise UnreadableFile(f"its front matter is not valid YAML ({exc})") from exc
+    return dict(post.metadata), post.content
+
+
+def _blocks(body: str) -> tuple[list[Block], str | None]:
+    """Paragraphs and list items with their heading path (below the H1, which is the title),
+    and the H1's text; ordered list items keep their number."""
+    tokens = _md.parse(body)
+    h1: str | None = None
+    headings: list[tuple[int, str]] = []
+    blocks: list[Block] = []
+    counter: dict[tuple[str, ...], int] = {}
+    item_numbers: list[int | None] = []  # None for a bullet list: numbered by position
+    depth_in_item = 0
+    for i, tok in enumerate(tokens):
+        if tok.type == "heading_open":
+            level = int(tok.tag[1])
+            if level == 1:
+                h1 = h1 or tokens[i + 1].content
+                headings = []
+                continue
+            headings = [h for h in headings if h[0] < level] + [(level, tokens[i + 1].content)]
+        elif tok.type == "ordered_list_open":
+            item_numbers.append(int(tok.attrs.get("start", 1) or 1) - 1)
+        elif tok.type == "bullet_list_open":
+            item_numbers.append(None)
+        elif tok.type in ("ordered_list_close", "bullet_list_close"):
+            item_numbers.pop()
+        elif tok.type == "list_item_open":
+            depth_in_item += 1
+            if item_numbers and item_numbers[-1] is not None:
+                item_numbers[-1] += 1
+        elif tok.type == "list_item_close":
+            depth_in_item -= 1
+        elif tok.type == "inline" and tokens[i - 1].type == "paragraph_open":
+            text = squash(_plain_inline(tok.content))
+            if not text:
+                continue
+            path = tuple(h[1] for h in headings)
+            in_item = depth_in_item > 0
+            numbered = item_numbers[-1] if in_item and item_numbers else None
+            if numbered is not None:
+                number = numbered
+                counter[path] = max(counter.get(path, 0), number)
+            else:
+                number = counter.get(path, 0) + 1
+                counter[path] = number
+            blocks.append(Block(text, path, number, in_item, text.endswith(":")))
+        elif tok.type in ("code_block", "fence") and tok.content.strip():
+            path = tuple(h[1] for h in headings)
+            counter[path] = counter.get(path, 0) + 1
+            blocks.append(Block(squash(tok.content), path, counter[path]))
+    return blocks, h1
+
+
+def _plain_inline(markdown: str) -> str:
+    """Inline Markdown to plain text: keep link text, drop emphasis markers."""
+    text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", markdown)
+    return re.sub(r"(\*\*|__|\*|`)", "", text)

@@ -1,0 +1,44 @@
+"""The Slack app's dependencies, built from a Runtime: the one place Slack meets the pipeline."""
+
+from __future__ import annotations
+
+from slack_bolt import App
+from slack_sdk import WebClient
+
+from bot.answering.templates import load_examples
+from bot.runtime import Runtime
+from bot.slack.admin import AdminActions, Admins
+from bot.slack.app import create_app
+from bot.slack.rate_limit import RateLimiter
+from bot.slack.replies import SlackDeps
+from bot.stores.audit import AuditLog
+from bot.stores.usage import UsageStore
+
+
+def slack_app(runtime: Runtime, *, client: WebClient | None = None) -> App:
+    """The Bolt app over this runtime's pipeline."""
+    return create_app(runtime.settings, slack_deps(runtime), client=client)
+
+
+def slack_deps(runtime: Runtime) -> SlackDeps:
+    """What the Slack listeners need; the usage store and audit log open here, not at import."""
+    settings = runtime.settings
+    token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else ""
+    admin = AdminActions(
+        admins=Admins(settings.slack_admin_user_ids, settings.slack_admin_usergroup),
+        audit=AuditLog(settings.audit_db),
+        rebuild=lambda progress: runtime.rebuild(on_progress=progress),
+        templates=runtime.templates,
+        bot_token=token,
+    )
+    return SlackDeps(
+        answerer=runtime.answerer,
+        templates=runtime.templates,
+        store=UsageStore(settings.usage_db, store_text=settings.store_question_text),
+        documents=lambda: runtime.index.manifest.documents,
+        examples=load_examples(settings.prompts_dir),
+        admin=admin,
+        knowledge_dir=settings.knowledge_dir,
+        limiter=RateLimiter(settings.rate_limit_per_minute),
+        allowed_channels=settings.slack_allowed_channels,
+    )
