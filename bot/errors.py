@@ -3,6 +3,8 @@
 PracticeBotError
 ├── ConfigError          settings or templates are unusable
 ├── DocumentError        one source document cannot be read (skipped, reported)
+├── UnreadableFile       a format reader's reason for refusing a file (becomes a DocumentError)
+├── UploadRefused        a document sent to the bot in Slack was not added
 ├── NoDocumentsError     nothing in the knowledge folder could be indexed
 ├── IndexMissingError    there is no built index where one was expected
 ├── IndexMismatchError   the index was built by another model or format
@@ -25,6 +27,15 @@ class ConfigError(PracticeBotError):
 
 class DocumentError(PracticeBotError):
     """A source document cannot be read; seen by the admin in the build report."""
+
+
+class UnreadableFile(PracticeBotError):
+    """A reader's reason for refusing a file, worded as the end of a sentence about it; the
+    caller names the file (a DocumentError in the build report, or an UploadRefused)."""
+
+
+class UploadRefused(PracticeBotError):
+    """Why an uploaded file was not added; seen by the admin who sent it."""
 
 
 class NoDocumentsError(PracticeBotError):

@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import logging
-import sqlite3
 import threading
-import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
 from bot.answering.answerer import Answerer, AnswerPolicy
 from bot.answering.personal_data import PersonalDataGuard
 from bot.answering.templates import Templates
-from bot.errors import IndexMismatchError, IndexMissingError, PracticeBotError
+from bot.errors import IndexMismatchError, IndexMissingError
 from bot.index.build import BuildReport, Progress, build_index
 from bot.index.loaded import LoadedIndex, load_index, load_version
 from bot.index.versions import current_name, list_versions
@@ -24,24 +21,38 @@ from bot.settings import Settings
 log = logging.getLogger(__name__)
 
 
-@dataclass
 class Runtime:
     """Everything a front end (terminal or Slack) needs, built once at start-up.
 
     The index in use can change under a running bot: `reload_if_changed()` loads the version
-    `index/CURRENT` names and swaps the answerer's retriever in one assignment, so a question
-    already being answered finishes on the version it started with."""
+    `index/CURRENT` names and swaps in a new answerer with one assignment, so a question
+    already being answered finishes on the version it started with. Front ends ask for
+    `current()` each time they answer."""
 
-    settings: Settings
-    embedder: Embedder
-    answerer: Answerer
-    templates: Templates
-    built: BuildReport | None  # set when start-up had to build the index first
-    _reload_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    def __init__(
+        self,
+        settings: Settings,
+        embedder: Embedder,
+        answerer: Answerer,
+        templates: Templates,
+        built: BuildReport | None = None,
+    ) -> None:
+        self.settings = settings
+        self.embedder = embedder
+        self.templates = templates
+        self.built = built  # set when start-up had to build the index first
+        self._answerer = answerer
+        self._reload_lock = threading.Lock()
+        self._stop = threading.Event()
+        self._threads: list[threading.Thread] = []
+
+    def current(self) -> Answerer:
+        """The answerer over the index version being served now."""
+        return self._answerer
 
     @property
     def index(self) -> LoadedIndex:
-        return self.answerer.retriever.index
+        return self._answerer.retriever.index
 
     def reload_if_changed(self) -> bool:
         """Serve the current version if it is not the one in use; True if it swapped."""
@@ -50,7 +61,7 @@ class Runtime:
                 return False
             index = load_index(self.settings.index_dir, model=self.embedder.name)
             glossary = Glossary.load(self.settings.glossary_path)
-            self.answerer.retriever = Retriever(index, self.embedder, glossary)
+            self._answerer = self._answerer.over(Retriever(index, self.embedder, glossary))
             log.info("now serving index version %s", index.path.name)
             return True
 
@@ -66,35 +77,43 @@ class Runtime:
 
         store = UsageStore(self.settings.usage_db)
 
-        def loop() -> None:
-            while True:
-                try:
-                    deleted = store.purge(older_than_days=self.settings.retention_days)
-                    log.info(
-                        "retention: deleted %d answers older than %d days",
-                        deleted,
-                        self.settings.retention_days,
-                    )
-                except sqlite3.Error as exc:  # try again tomorrow; answering goes on
-                    log.error("retention purge failed: %s", exc)
-                time.sleep(24 * 3600)
+        def purge() -> None:
+            deleted = store.purge(older_than_days=self.settings.retention_days)
+            log.info(
+                "retention: deleted %d answers older than %d days",
+                deleted,
+                self.settings.retention_days,
+            )
 
-        thread = threading.Thread(target=loop, name="retention", daemon=True)
-        thread.start()
-        return thread
+        return self._every(24 * 3600, purge, name="retention", first=0.0)
 
     def watch_index(self, *, interval: float = 5.0) -> threading.Thread:
         """Poll for a new current version (built by another process, or rolled back)."""
+        return self._every(interval, self.reload_if_changed, name="index-watch")
+
+    def stop(self, timeout: float = 5.0) -> None:
+        """Stop the background loops and wait for them to finish what they are doing."""
+        self._stop.set()
+        for thread in self._threads:
+            thread.join(timeout)
+
+    def _every(
+        self, seconds: float, work: Callable[[], object], *, name: str, first: float | None = None
+    ) -> threading.Thread:
+        """Run `work` every `seconds` until stop(). A failure is logged and the loop goes on:
+        a bad index version or a locked database must not end the watching for good."""
 
         def loop() -> None:
-            while True:
-                time.sleep(interval)
+            wait = seconds if first is None else first
+            while not self._stop.wait(wait):
+                wait = seconds
                 try:
-                    self.reload_if_changed()
-                except PracticeBotError as exc:  # keep serving the version already loaded
-                    log.error("could not load the new index version: %s", exc)
+                    work()
+                except Exception:
+                    log.exception("%s: failed; trying again in %.0f s", name, seconds)
 
-        thread = threading.Thread(target=loop, name="index-watch", daemon=True)
+        thread = threading.Thread(target=loop, name=name, daemon=True)
+        self._threads.append(thread)
         thread.start()
         return thread
 

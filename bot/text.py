@@ -32,14 +32,11 @@ _ABBREV = (
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])")
 
 
-
 @lru_cache(maxsize=1)
 def stopwords() -> frozenset[str]:
     """Words that carry no topic (bot/stopwords.txt), read once on first use."""
     text = resources.files("bot").joinpath("stopwords.txt").read_text(encoding="utf-8")
-    return frozenset(
-        word for line in text.splitlines() if (word := line.split("#", 1)[0].strip())
-    )
+    return frozenset(word for line in text.splitlines() if (word := line.split("#", 1)[0].strip()))
 
 
 def squash(text: str) -> str:

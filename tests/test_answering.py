@@ -12,7 +12,7 @@ from .conftest import FakeEmbedder
 
 
 def test_a_covered_question_is_answered_with_guidance_and_the_finding(runtime: Runtime) -> None:
-    answer = runtime.answerer.answer("can a child have a second CP plan?")
+    answer = runtime.current().answer("can a child have a second CP plan?")
     assert answer.answered
     kinds = [p.hit.chunk.kind for p in answer.passages]
     assert kinds[0] is Kind.GUIDANCE and Kind.FINDINGS in kinds
@@ -28,7 +28,7 @@ def test_a_covered_question_is_answered_with_guidance_and_the_finding(runtime: R
 
 
 def test_the_lead_quotes_the_sentence_that_matches_not_the_first_one(runtime: Runtime) -> None:
-    answer = runtime.answerer.answer("second plan confusion")
+    answer = runtime.current().answer("second plan confusion")
     finding = next(p for p in answer.passages if p.hit.chunk.kind is Kind.FINDINGS)
     assert finding.lead_sentence.startswith("Inspectors also identified")
 
@@ -43,8 +43,10 @@ def test_a_long_passage_is_quoted_around_its_best_sentence(
     (settings.knowledge_dir / "guidance" / "long.md").write_text(
         "# Recording\n\n## Notes\n\n" + " ".join(filler), encoding="utf-8"
     )
-    answer = start(settings, embedder=fake_embedder, progress=False).answerer.answer(
-        "when must chronologies be updated"
+    answer = (
+        start(settings, embedder=fake_embedder, progress=False)
+        .current()
+        .answer("when must chronologies be updated")
     )
     passage = answer.passages[0]
     assert passage.lead_sentence == "Chronologies must be updated after every significant event."
@@ -64,7 +66,7 @@ def test_a_long_passage_is_quoted_around_its_best_sentence(
 def test_questions_the_sources_do_not_cover_are_not_answered(
     runtime: Runtime, question: str
 ) -> None:
-    answer = runtime.answerer.answer(question)
+    answer = runtime.current().answer(question)
     assert not answer.answered
     assert answer.passages == ()
     assert answer.text.startswith("Not found in the findings or guidance")
@@ -72,7 +74,7 @@ def test_questions_the_sources_do_not_cover_are_not_answered(
 
 
 def test_the_place_the_findings_are_about_is_not_searched_for(runtime: Runtime) -> None:
-    retrieval = runtime.answerer.retriever.retrieve("Sheffield's review conference timescale")
+    retrieval = runtime.current().retriever.retrieve("Sheffield's review conference timescale")
     assert "Sheffield" not in retrieval.expanded
     assert retrieval.hits[0].chunk.section == "Review conferences, para 1"
 
@@ -80,11 +82,11 @@ def test_the_place_the_findings_are_about_is_not_searched_for(runtime: Runtime) 
 @pytest.mark.parametrize("question", ["", "   \n\t "])
 def test_an_empty_question_is_refused_clearly(runtime: Runtime, question: str) -> None:
     with pytest.raises(QuestionError, match="The question is empty"):
-        runtime.answerer.answer(question)
+        runtime.current().answer(question)
 
 
 def test_a_long_question_is_cut_with_a_notice(runtime: Runtime) -> None:
-    answer = runtime.answerer.answer("review conference timescale " + "word " * 1000)
+    answer = runtime.current().answer("review conference timescale " + "word " * 1000)
     assert len(answer.question) <= runtime.settings.max_question_chars
     assert answer.notices == (
         "The question was longer than 2000 characters, so only the first 2000 were used.",
@@ -92,7 +94,7 @@ def test_a_long_question_is_cut_with_a_notice(runtime: Runtime) -> None:
 
 
 def test_guidance_past_its_review_date_is_flagged(runtime: Runtime) -> None:
-    answer = runtime.answerer.answer("what must a letter before proceedings contain?")
+    answer = runtime.current().answer("what must a letter before proceedings contain?")
     citation = answer.to_json()["citations"][0]
     assert citation["source"] == "guidance/letters.md"
     assert citation["review_overdue"] is True
@@ -100,7 +102,7 @@ def test_guidance_past_its_review_date_is_flagged(runtime: Runtime) -> None:
 
 
 def test_the_json_contract(runtime: Runtime) -> None:
-    data = runtime.answerer.answer("RCPC timescale").to_json()
+    data = runtime.current().answer("RCPC timescale").to_json()
     assert {"question", "answered", "answer", "citations"} <= set(data)
     assert data["answered"] is True
     first = data["citations"][0]
@@ -112,15 +114,15 @@ def test_the_json_contract(runtime: Runtime) -> None:
 
 
 def test_rendering_labels_findings_and_guidance(runtime: Runtime) -> None:
-    text = render_answer(runtime.answerer.answer("second cp plan"), runtime.templates)
+    text = render_answer(runtime.current().answer("second cp plan"), runtime.templates)
     assert "Inspection finding · letter of 22 November 2018" in text
     assert "Guidance · reviewed 10 January 2026 · review due 10 January 2027" in text
     assert "findings/letter.md" in text
 
 
 def test_today_is_injectable_for_review_dates(runtime: Runtime) -> None:
-    runtime.answerer._today = lambda: dt.date(2025, 1, 1)
-    data = runtime.answerer.answer("what must a letter before proceedings contain?").to_json()
+    runtime.current()._today = lambda: dt.date(2025, 1, 1)
+    data = runtime.current().answer("what must a letter before proceedings contain?").to_json()
     assert data["citations"][0]["review_overdue"] is False
 
 
@@ -146,10 +148,10 @@ def test_a_glossary_term_whose_words_only_appear_apart_counts_as_not_covered(
         POLICE_TERM,
     )
     runtime = start(settings, embedder=fake_embedder, progress=False)
-    retriever = runtime.answerer.retriever
+    retriever = runtime.current().retriever
     assert not retriever.mentions(("polic", "protect"))  # both words, never side by side
     assert not retriever.mentions(("46",)) and not retriever.mentions(("15",))  # bare numbers
-    answer = runtime.answerer.answer("how long does police protection last")
+    answer = runtime.current().answer("how long does police protection last")
     assert not answer.answered and answer.passages == ()
 
 
@@ -163,32 +165,34 @@ def test_a_glossary_term_the_sources_mention_is_answered(
         POLICE_TERM,
     )
     runtime = start(settings, embedder=fake_embedder, progress=False)
-    assert runtime.answerer.retriever.mentions(("polic", "protect"))
-    answer = runtime.answerer.answer("how long does police protection last")
+    assert runtime.current().retriever.mentions(("polic", "protect"))
+    answer = runtime.current().answer("how long does police protection last")
     assert answer.answered
     assert answer.passages[0].hit.chunk.title == "Police protection"
 
 
 def test_a_question_about_now_is_not_answered_from_a_dated_finding(runtime: Runtime) -> None:
-    then = runtime.answerer.answer("is supervision regular for social workers")
+    then = runtime.current().answer("is supervision regular for social workers")
     assert then.answered and then.passages[0].hit.chunk.kind is Kind.FINDINGS
-    now = runtime.answerer.answer("is supervision regular for social workers now")
+    now = runtime.current().answer("is supervision regular for social workers now")
     assert not now.answered and now.passages == ()
     assert "inspection findings dated 22 November 2018" in now.text
     assert "not what is true now" in now.text
 
 
 def test_a_question_about_now_led_by_guidance_is_still_answered(runtime: Runtime) -> None:
-    answer = runtime.answerer.answer("when is the first review conference held now")
+    answer = runtime.current().answer("when is the first review conference held now")
     assert answer.answered
     assert answer.passages[0].hit.chunk.section == "Review conferences, para 1"
 
 
 def test_current_figures_are_never_guessed_from_documents(runtime: Runtime) -> None:
     question = "how many children are subject to a child protection plan a second time"
-    assert runtime.answerer.answer(question).answered
-    answer = runtime.answerer.answer(question + " right now")
+    assert runtime.current().answer(question).answered
+    answer = runtime.current().answer(question + " right now")
     assert not answer.answered and answer.passages == ()
     assert "hold no current figures" in answer.text
     # A number of days is a timescale, not a figure about the service.
-    assert runtime.answerer.answer("how many months until the first review conference now").answered
+    assert (
+        runtime.current().answer("how many months until the first review conference now").answered
+    )

@@ -5,9 +5,9 @@ import pytest
 from click.testing import CliRunner
 
 from bot import runtime as runtime_module
-from bot.slack import wiring as wiring_module
 from bot.cli.main import cli
 from bot.settings import Settings
+from bot.slack import wiring as wiring_module
 
 from .conftest import FakeEmbedder
 

@@ -122,13 +122,13 @@ def with_office_docs(settings: Settings, fake_embedder: FakeEmbedder) -> Runtime
 
 
 def test_answers_cite_word_sections_and_pdf_pages(with_office_docs: Runtime) -> None:
-    answer = with_office_docs.answerer.answer("when is the court bundle filed before the hearing")
+    answer = with_office_docs.current().answer("when is the court bundle filed before the hearing")
     first = answer.passages[0].hit.chunk
     assert (first.source, first.section) == (
         "procedures/bundles.pdf",
         "Preparing the court bundle, p. 1",
     )
-    answer = with_office_docs.answerer.answer("unannounced home visits neglect")
+    answer = with_office_docs.current().answer("unannounced home visits neglect")
     first = answer.passages[0].hit.chunk
     assert (first.source, first.section) == ("procedures/visits.docx", "Unannounced visits, para 1")
 

@@ -40,7 +40,7 @@ def test_a_question_with_an_nhs_number_is_answered_warned_and_never_stored(
 
 def test_kept_question_text_is_the_redacted_text(bot: Bot) -> None:
     store = UsageStore(bot.runtime.settings.data_dir / "kept.sqlite3", store_text=True)
-    answer = bot.runtime.answerer.answer(QUESTION)
+    answer = bot.runtime.current().answer(QUESTION)
     store.record_answer(answer, user_id="U1", surface="dm")
     for part in IDENTIFYING:
         assert not _files_mention(bot.runtime.settings.data_dir, part)

@@ -52,7 +52,7 @@ def real(tmp_path_factory: pytest.TempPathFactory) -> Runtime:
 
 
 def test_second_plan_question_cites_the_guidance_and_the_finding(real: Runtime) -> None:
-    answer = real.answerer.answer("can a child have a second CP plan?")
+    answer = real.current().answer("can a child have a second CP plan?")
     assert answer.answered
     cited = {(p.hit.chunk.kind, p.hit.chunk.section) for p in answer.passages}
     assert (Kind.FINDINGS, "Findings, para 4") in cited
@@ -63,7 +63,7 @@ def test_second_plan_question_cites_the_guidance_and_the_finding(real: Runtime) 
 def test_the_evaluation_set_meets_its_floors(real: Runtime) -> None:
     cases = load_cases(REPO / DEFAULT_SET)
     assert len(cases.in_scope) >= 60 and len(cases.out_of_scope) >= 15
-    summary = run_eval(real.answerer, cases).summary()
+    summary = run_eval(real.current(), cases).summary()
     below = {k: round(summary[k], 3) for k, floor in FLOORS.items() if summary[k] < floor}
     assert not below, f"below the floor: {below}"
 
@@ -71,7 +71,7 @@ def test_the_evaluation_set_meets_its_floors(real: Runtime) -> None:
 def test_the_held_out_set_meets_its_floors(real: Runtime) -> None:
     cases = load_cases(HOLDOUT)
     assert len(cases.in_scope) >= 50 and len(cases.out_of_scope) >= 20
-    summary = run_eval(real.answerer, cases).summary()
+    summary = run_eval(real.current(), cases).summary()
     below = {k: round(summary[k], 3) for k, floor in HOLDOUT_FLOORS.items() if summary[k] < floor}
     assert not below, f"below the floor: {below}"
 

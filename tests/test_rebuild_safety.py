@@ -41,7 +41,7 @@ def test_questions_keep_being_answered_while_the_index_is_rebuilt_and_swapped(
     def ask() -> None:
         while not stop.is_set():
             try:
-                answer = runtime.answerer.answer("can a child have a second CP plan?")
+                answer = runtime.current().answer("can a child have a second CP plan?")
                 answered.append(
                     answer.answered and answer.passages[0].hit.chunk.source == "guidance/plans.md"
                 )
@@ -58,7 +58,7 @@ def test_questions_keep_being_answered_while_the_index_is_rebuilt_and_swapped(
             runtime.rebuild()
             versions.add(runtime.index.path.name)
             assert (
-                runtime.answerer.answer(f"topic{n} stability").passages[0].hit.chunk.source
+                runtime.current().answer(f"topic{n} stability").passages[0].hit.chunk.source
                 == f"guidance/extra-{n}.md"
             )
     finally:
@@ -76,7 +76,7 @@ def test_a_version_built_by_another_process_is_picked_up_without_restart(
     before = runtime.index.path.name
     _add_paragraphs(settings.knowledge_dir, "fostering.md", 3, word="fostering")
     build_index(settings.knowledge_dir, settings.index_dir, FakeEmbedder())
-    cited = {p.hit.chunk.source for p in runtime.answerer.answer("fostering stability").passages}
+    cited = {p.hit.chunk.source for p in runtime.current().answer("fostering stability").passages}
     assert "guidance/fostering.md" not in cited  # still the old version
     watcher = runtime.watch_index(interval=0.05)
     deadline = time.monotonic() + 5
@@ -84,7 +84,7 @@ def test_a_version_built_by_another_process_is_picked_up_without_restart(
         time.sleep(0.05)
     assert watcher.is_alive()
     assert (
-        runtime.answerer.answer("fostering stability").passages[0].hit.chunk.source
+        runtime.current().answer("fostering stability").passages[0].hit.chunk.source
         == "guidance/fostering.md"
     )
 
@@ -123,7 +123,7 @@ def test_kill_9_mid_rebuild_leaves_the_old_index_serving_and_the_next_build_work
     # The old version is still current, loads, and answers.
     assert current_name(settings.index_dir) == before
     assert load_index(settings.index_dir, model=FakeEmbedder.name).path.name == before
-    assert runtime.answerer.answer("second cp plan").answered
+    assert runtime.current().answer("second cp plan").answered
     if where == "writing":
         assert list((settings.index_dir / "versions").glob(".staging-*"))  # left by the kill
     # The lock died with the process: the next build runs, succeeds and tidies up.
@@ -159,7 +159,7 @@ def test_a_broken_current_version_at_start_up_serves_the_previous_good_one(
     (current_version_path(settings.index_dir) / "chunks.jsonl").write_text("{not json", "utf-8")
     runtime = start(settings, embedder=fake_embedder, progress=False)
     assert runtime.index.path.name == first
-    assert runtime.answerer.answer("second cp plan").answered
+    assert runtime.current().answer("second cp plan").answered
 
 
 def test_a_broken_index_with_nothing_to_fall_back_on_is_one_clear_error(

@@ -68,7 +68,7 @@ def test_an_admin_reindex_reports_progress_then_the_diff(bot: Bot) -> None:
     assert "Rebuilding the index" in json.loads(acked.body)["text"]
     done = bot.slack.wait_for("response_url")[-1].params["text"]
     assert done.startswith("Rebuilt") and "added: guidance/contact.md" in done
-    answer = bot.runtime.answerer.answer("supervised contact birth parents")
+    answer = bot.runtime.current().answer("supervised contact birth parents")
     assert answer.passages[0].hit.chunk.source == "guidance/contact.md"
     assert _audit(bot)[0][:3] == ("slack:UADMIN", "rebuild", "ok")
 
@@ -85,7 +85,7 @@ def test_an_admin_upload_is_stored_offered_for_rebuild_and_then_answered_from(bo
     bot.press(button(blocks_of(saved), "reindex_now"), user="UADMIN")
     done = bot.slack.wait_for("response_url", count=2)[-1].params["text"]
     assert "added: uploads/contact.md" in done
-    answer = bot.runtime.answerer.answer("supervised contact birth parents")
+    answer = bot.runtime.current().answer("supervised contact birth parents")
     assert answer.passages[0].hit.chunk.source == "uploads/contact.md"
     assert ("slack:UADMIN", "upload", "ok") in _audit(bot)
 

@@ -187,7 +187,7 @@ def test_a_failure_gives_one_friendly_line_and_no_trace(
     def broken(question: str, **kwargs: Any) -> None:
         raise RuntimeError("index exploded at /secret/path")
 
-    monkeypatch.setattr(bot.runtime.answerer, "answer", broken)
+    monkeypatch.setattr(bot.runtime.current(), "answer", broken)
     bot.event(mention("second cp plan"))
     posted = bot.slack.wait_for("chat.postMessage")[0].params
     assert posted["text"].startswith("Sorry, something went wrong")

@@ -71,6 +71,10 @@ class Answerer:
         self.guard = guard or PersonalDataGuard()
         self._today = today
 
+    def over(self, retriever: Retriever) -> Answerer:
+        """The same answerer over another index version (the runtime swaps it in whole)."""
+        return Answerer(retriever, self.templates, self.policy, guard=self.guard, today=self._today)
+
     def answer(
         self, question: str, *, top_k: int | None = None, timings: dict[str, float] | None = None
     ) -> Answer:

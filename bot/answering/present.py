@@ -13,7 +13,7 @@ def format_date(date: dt.date) -> str:
 
 
 def badge(kind: Kind | str, templates: Templates) -> str:
-    """"Inspection finding" or "Guidance", as the templates word it."""
+    """ "Inspection finding" or "Guidance", as the templates word it."""
     findings = kind is Kind.FINDINGS or kind == Kind.FINDINGS.value
     return templates.render("badge_findings" if findings else "badge_guidance")
 

@@ -31,7 +31,7 @@ def ask(question: str | None, top_k: int | None, as_json: bool, *, settings: Set
     runtime = open_runtime(settings, top_k=top_k)
     questions = [question] if question is not None else (line for line in sys.stdin if line.strip())
     for q in questions:
-        answer = runtime.answerer.answer(q)
+        answer = runtime.current().answer(q)
         if as_json:
             click.echo(json.dumps(answer.to_json(), ensure_ascii=False))
         else:

@@ -23,7 +23,7 @@ def run_chat(runtime: Runtime, *, stdin: TextIO, out: Callable[[str], None]) -> 
         if not line:
             break
         try:
-            answer = runtime.answerer.answer(line)
+            answer = runtime.current().answer(line)
         except QuestionError as exc:
             if interactive:
                 out(str(exc))

@@ -25,7 +25,7 @@ def evaluate(file: Path | None, verbose: bool, as_json: bool, *, settings: Setti
     from bot.devtools.evaluation import DEFAULT_SET, format_report, load_cases, run_eval
 
     runtime = open_runtime(settings)
-    report = run_eval(runtime.answerer, load_cases(file or DEFAULT_SET))
+    report = run_eval(runtime.current(), load_cases(file or DEFAULT_SET))
     click.echo(
         json.dumps(report.summary(), indent=2)
         if as_json

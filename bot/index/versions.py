@@ -27,22 +27,6 @@ from bot.records import Chunk
 CURRENT = "CURRENT"
 
 
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
 def current_version_path(index_dir: Path) -> Path:
     pointer = index_dir / CURRENT
     if not pointer.exists():
@@ -51,10 +35,6 @@ def current_version_path(index_dir: Path) -> Path:
     if not folder.is_dir():
         raise IndexMissingError(f"{pointer} names {folder}, which is missing. {REBUILD_HINT}")
     return folder
-
-
-
-
 
 
 def write_staging(
@@ -83,8 +63,6 @@ def write_staging(
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return staging
-
-
 
 
 def version_name(manifest: Manifest) -> str:
@@ -167,5 +145,3 @@ def build_lock(index_dir: Path) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(fh, fcntl.LOCK_UN)
-
-

@@ -10,17 +10,14 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.errors import UnreadableFile, UploadRefused
 from bot.ingest.documents import find_documents
-from bot.ingest.formats import UnreadableFile, reader_for
+from bot.ingest.formats import reader_for
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 UPLOAD_TYPES = (".md", ".txt", ".docx", ".pdf", ".html")
 UPLOADS = "uploads"  # where a new document goes; a same-named one is replaced where it is
 PREVIOUS = ".previous"  # replaced copies (hidden, so never indexed)
-
-
-class UploadRefused(ValueError):
-    """Why an uploaded file was not added, said to the admin who sent it."""
 
 
 @dataclass(frozen=True)

@@ -9,13 +9,14 @@ import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from pydantic import SecretStr
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.answering.templates import Templates
-from bot.errors import IndexBusyError, PracticeBotError
+from bot.errors import IndexBusyError, PracticeBotError, UploadRefused
 from bot.index.build import BuildReport, Progress
-from bot.ingest.uploads import MAX_UPLOAD_BYTES, UploadRefused
+from bot.ingest.uploads import MAX_UPLOAD_BYTES
 from bot.slack.markup import escape
 from bot.stores.audit import AuditLog
 
@@ -59,7 +60,7 @@ class AdminActions:
     audit: AuditLog
     rebuild: Callable[[Progress | None], BuildReport]
     templates: Templates
-    bot_token: str
+    bot_token: SecretStr  # a SecretStr, so no repr or log of these actions prints it
 
     def rebuild_and_report(self, user_id: str, say: Callable[..., object]) -> None:
         """Rebuild, telling the admin how far it has got, then what changed."""
@@ -90,7 +91,9 @@ class AdminActions:
 
     def download(self, url: str) -> bytes:
         """A file Slack holds (url_private_download), read with the bot token, size-capped."""
-        request = urllib.request.Request(url, headers={"Authorization": f"Bearer {self.bot_token}"})
+        request = urllib.request.Request(
+            url, headers={"Authorization": f"Bearer {self.bot_token.get_secret_value()}"}
+        )
         with urllib.request.urlopen(request, timeout=30) as response:
             data = response.read(MAX_UPLOAD_BYTES + 1)
         if len(data) > MAX_UPLOAD_BYTES:

@@ -31,7 +31,7 @@ WORKING_REACTION = "mag"
 class SlackDeps:
     """What the listeners need, built once at start-up by the composition root."""
 
-    answerer: Answerer
+    answerer: Callable[[], Answerer]  # the runtime's current(): a rebuild swaps what it returns
     templates: Templates
     store: UsageStore
     documents: Callable[[], Sequence[DocumentEntry]]
@@ -50,7 +50,7 @@ class SlackDeps:
             return Reply(None, None, text, [_section(text)])
         question = question_from_slack(raw_text)
         try:
-            answer = self.answerer.answer(question)
+            answer = self.answerer().answer(question)
         except QuestionError:
             help_text = escape(self.templates.render("help"))
             return Reply(None, None, help_text, [_section(help_text)])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pydantic import SecretStr
 from slack_bolt import App
 from slack_sdk import WebClient
 
@@ -23,7 +24,7 @@ def slack_app(runtime: Runtime, *, client: WebClient | None = None) -> App:
 def slack_deps(runtime: Runtime) -> SlackDeps:
     """What the Slack listeners need; the usage store and audit log open here, not at import."""
     settings = runtime.settings
-    token = settings.slack_bot_token.get_secret_value() if settings.slack_bot_token else ""
+    token = settings.slack_bot_token or SecretStr("")
     admin = AdminActions(
         admins=Admins(settings.slack_admin_user_ids, settings.slack_admin_usergroup),
         audit=AuditLog(settings.audit_db),
@@ -32,7 +33,7 @@ def slack_deps(runtime: Runtime) -> SlackDeps:
         bot_token=token,
     )
     return SlackDeps(
-        answerer=runtime.answerer,
+        answerer=runtime.current,
         templates=runtime.templates,
         store=UsageStore(settings.usage_db, store_text=settings.store_question_text),
         documents=lambda: runtime.index.manifest.documents,

@@ -51,7 +51,7 @@ def run_bench(
     runtime = start(settings, embedder=embedder, progress=False)
     questions = _questions()
     say(f"warm latency on the knowledge base ({len(runtime.index.chunks)} passages)")
-    result["knowledge_base"] = _latency(runtime.answerer, embedder, questions, repeat=repeat)
+    result["knowledge_base"] = _latency(runtime.current(), embedder, questions, repeat=repeat)
     result["knowledge_base"] |= {
         "chunks": len(runtime.index.chunks),
         "rows": int(runtime.index.dense.ntotal),
@@ -235,23 +235,9 @@ def _exact_vs_hnsw(index: Any, embedder: Embedder, questions: list[str]) -> dict
     return out
 
 
-
-
-
-
-
-
-
-
-
-
 def _pct(values: list[float], q: int) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[q - 1]
 
 
 def _pcts(values: list[float], qs: tuple[int, ...]) -> dict[str, float]:
     return {f"p{q}": round(_pct(values, q) * 1000, 2) for q in qs}
-
-
-
-

@@ -6,11 +6,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.errors import UnreadableFile
 from bot.records import Block
 
-
-class UnreadableFile(ValueError):
-    """A reader's reason for refusing a file, said as the end of a sentence about it."""
+__all__ = ["SUPPORTED", "Parsed", "Reader", "UnreadableFile", "reader_for"]
 
 
 @dataclass

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from bot.ingest.formats import Parsed, UnreadableFile
+from bot.ingest.formats.outline import Outline
 from bot.records import Block
 from bot.text import squash
 
@@ -32,9 +33,8 @@ def read(raw: bytes) -> Parsed:
         tag.decompose()
     root = soup.find("main") or soup.find("article") or soup.body or soup
     blocks: list[Block] = []
-    headings: list[tuple[int, str]] = []
+    outline = Outline()
     h1: str | None = None
-    counter: dict[tuple[str, ...], int] = {}
     for element in root.find_all(re.compile(r"^(h[1-6]|p|li|blockquote|td)$")):
         if element.find_parent(["p", "li", "blockquote", "td"]):
             continue  # nested: its text is part of its parent's
@@ -45,11 +45,9 @@ def read(raw: bytes) -> Parsed:
             level = int(element.name[1])
             if level == 1:
                 h1 = h1 or text
-                headings = []
+                outline.clear()
             else:
-                headings = [h for h in headings if h[0] < level] + [(level, text)]
+                outline.heading(level, text)
             continue
-        path = tuple(h[1] for h in headings)
-        counter[path] = counter.get(path, 0) + 1
-        blocks.append(Block(text, path, counter[path], element.name == "li", text.endswith(":")))
+        blocks.append(outline.block(text, in_list=element.name == "li"))
     return Parsed(blocks, meta, h1)

@@ -9,8 +9,9 @@ import frontmatter
 import yaml
 from markdown_it import MarkdownIt
 
-from bot.ingest.formats.plaintext import decode
 from bot.ingest.formats import Parsed, UnreadableFile
+from bot.ingest.formats.outline import Outline
+from bot.ingest.formats.plaintext import decode
 from bot.records import Block
 from bot.text import squash
 
@@ -38,9 +39,8 @@ def _blocks(body: str) -> tuple[list[Block], str | None]:
     and the H1's text; ordered list items keep their number."""
     tokens = _md.parse(body)
     h1: str | None = None
-    headings: list[tuple[int, str]] = []
+    outline = Outline()
     blocks: list[Block] = []
-    counter: dict[tuple[str, ...], int] = {}
     item_numbers: list[int | None] = []  # None for a bullet list: numbered by position
     depth_in_item = 0
     for i, tok in enumerate(tokens):
@@ -48,9 +48,9 @@ def _blocks(body: str) -> tuple[list[Block], str | None]:
             level = int(tok.tag[1])
             if level == 1:
                 h1 = h1 or tokens[i + 1].content
-                headings = []
+                outline.clear()
                 continue
-            headings = [h for h in headings if h[0] < level] + [(level, tokens[i + 1].content)]
+            outline.heading(level, tokens[i + 1].content)
         elif tok.type == "ordered_list_open":
             item_numbers.append(int(tok.attrs.get("start", 1) or 1) - 1)
         elif tok.type == "bullet_list_open":
@@ -67,20 +67,11 @@ def _blocks(body: str) -> tuple[list[Block], str | None]:
             text = squash(_plain_inline(tok.content))
             if not text:
                 continue
-            path = tuple(h[1] for h in headings)
             in_item = depth_in_item > 0
             numbered = item_numbers[-1] if in_item and item_numbers else None
-            if numbered is not None:
-                number = numbered
-                counter[path] = max(counter.get(path, 0), number)
-            else:
-                number = counter.get(path, 0) + 1
-                counter[path] = number
-            blocks.append(Block(text, path, number, in_item, text.endswith(":")))
+            blocks.append(outline.block(text, in_list=in_item, number=numbered))
         elif tok.type in ("code_block", "fence") and tok.content.strip():
-            path = tuple(h[1] for h in headings)
-            counter[path] = counter.get(path, 0) + 1
-            blocks.append(Block(squash(tok.content), path, counter[path]))
+            blocks.append(outline.block(squash(tok.content)))
     return blocks, h1
 
 

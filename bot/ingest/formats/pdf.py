@@ -6,8 +6,8 @@ import io
 import re
 import statistics
 
-from bot.ingest.formats.plaintext import is_heading
 from bot.ingest.formats import Parsed, UnreadableFile
+from bot.ingest.formats.plaintext import is_heading
 from bot.records import Block
 from bot.text import squash
 

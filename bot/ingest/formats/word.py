@@ -6,6 +6,7 @@ import io
 import zipfile
 
 from bot.ingest.formats import Parsed, UnreadableFile
+from bot.ingest.formats.outline import Outline
 from bot.records import Block
 from bot.text import squash
 
@@ -30,9 +31,8 @@ def read(raw: bytes) -> Parsed:
         "kind": (props.category or "").strip().lower() or None,
     }
     blocks: list[Block] = []
-    headings: list[tuple[int, str]] = []
+    outline = Outline()
     title: str | None = None
-    counter: dict[tuple[str, ...], int] = {}
     for paragraph in document.paragraphs:
         text = squash(paragraph.text)
         if not text:
@@ -43,12 +43,9 @@ def read(raw: bytes) -> Parsed:
             title = title or text
             continue
         if level is not None:
-            headings = [h for h in headings if h[0] < level] + [(level, text)]
+            outline.heading(level, text)
             continue
-        path = tuple(h[1] for h in headings)
-        counter[path] = counter.get(path, 0) + 1
-        in_list = style.lower().startswith("list")
-        blocks.append(Block(text, path, counter[path], in_list, text.endswith(":")))
+        blocks.append(outline.block(text, in_list=style.lower().startswith("list")))
     return Parsed(blocks, {k: v for k, v in meta.items() if v}, title)
 
 

@@ -42,8 +42,9 @@ def more_action(deps: SlackDeps) -> Callable[..., None]:
     def on_more(ack: Ack, action: dict[str, Any], respond: Respond) -> None:
         ack()
         _, question = parse_carry(action["value"])
-        answer = deps.answerer.answer(question, top_k=MORE_SOURCES)
-        text, blocks = more_sources_message(answer, deps.templates, skip=deps.answerer.policy.top_k)
+        answerer = deps.answerer()
+        answer = answerer.answer(question, top_k=MORE_SOURCES)
+        text, blocks = more_sources_message(answer, deps.templates, skip=answerer.policy.top_k)
         respond(response_type="ephemeral", replace_original=False, text=text, blocks=blocks)
 
     return on_more

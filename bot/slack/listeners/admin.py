@@ -9,7 +9,8 @@ from typing import Any
 from slack_bolt import Ack, App, Respond
 from slack_sdk import WebClient
 
-from bot.ingest.uploads import UploadRefused, check_readable, check_upload, store_upload
+from bot.errors import UploadRefused
+from bot.ingest.uploads import check_readable, check_upload, store_upload
 from bot.slack.markup import escape
 from bot.slack.replies import SlackDeps
 
