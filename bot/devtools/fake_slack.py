@@ -169,3 +169,47 @@ def post(url: str, body: str, headers: dict[str, str]) -> Posted:
             return Posted(response.status, response.read().decode(), time.monotonic() - started)
     except urllib.error.HTTPError as exc:
         return Posted(exc.code, exc.read().decode(), time.monotonic() - started)
+
+
+def envelope(event: dict[str, Any], *, event_id: str = "Ev1") -> str:
+    """An Events API request body around one event, as Slack sends it."""
+    return json.dumps(
+        {
+            "type": "event_callback",
+            "team_id": "T1",
+            "api_app_id": "A1",
+            "event_id": event_id,
+            "event_time": int(time.time()),
+            "event": event,
+        }
+    )
+
+
+def mention(
+    text: str, *, ts: str = "1700000000.000100", user: str = "U1", **extra: Any
+) -> dict[str, Any]:
+    """An app_mention event: someone @-mentions the bot in channel C1."""
+    return {
+        "type": "app_mention",
+        "user": user,
+        "text": f"<@{BOT_USER_ID}> {text}",
+        "channel": "C1",
+        "ts": ts,
+        "event_ts": ts,
+        **extra,
+    }
+
+
+def dm(
+    text: str, *, ts: str, channel: str = "D1", user: str = "U1", **extra: Any
+) -> dict[str, Any]:
+    """A direct message event, as Slack sends it for message.im."""
+    return {
+        "type": "message",
+        "channel_type": "im",
+        "channel": channel,
+        "user": user,
+        "text": text,
+        "ts": ts,
+        **extra,
+    }

@@ -3,7 +3,6 @@ app on loopback, answered through a fake Slack Web API, timed from send to poste
 
 from __future__ import annotations
 
-import json
 import logging
 import statistics
 import threading
@@ -14,7 +13,7 @@ from typing import Any
 
 from pydantic import SecretStr
 
-from bot.devtools.fake_slack import BOT_USER_ID, FakeSlack, post, sign
+from bot.devtools.fake_slack import FakeSlack, envelope, mention, post, sign
 from bot.runtime import Runtime
 from bot.settings import Settings
 from bot.slack.serve import HttpServer
@@ -66,24 +65,10 @@ def run_load(
     def send(n: int) -> None:
         nonlocal errors
         ts = f"1700000000.{n:06d}"
-        body = json.dumps(
-            {
-                "type": "event_callback",
-                "team_id": "T1",
-                "api_app_id": "A1",
-                "event_id": f"Ev{n}",
-                "event_time": int(time.time()),
-                "event": {
-                    "type": "app_mention",
-                    # A different person each time: a load of real questions, not one person
-                    # tripping the per-person rate limit.
-                    "user": f"U{n}",
-                    "channel": "C1",
-                    "ts": ts,
-                    "text": f"<@{BOT_USER_ID}> {questions[n % len(questions)]}",
-                },
-            }
-        )
+        # A different person each time: a load of real questions, not one person tripping
+        # the per-person rate limit.
+        question = questions[n % len(questions)]
+        body = envelope(mention(question, ts=ts, user=f"U{n}"), event_id=f"Ev{n}")
         with lock:
             sent[ts] = time.monotonic()
         result = post(url, body, {"Content-Type": "application/json", **sign(SECRET, body)})

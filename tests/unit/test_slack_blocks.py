@@ -10,8 +10,7 @@ from bot.index.manifest import DocumentEntry
 from bot.records import Answer, Chunk, Hit, Kind, Passage
 from bot.slack.blocks import MAX_BLOCKS, MAX_SECTION_CHARS, answer_message, home_view, parse_carry
 from bot.slack.markup import escape, question_from_slack
-
-from .conftest import REPO
+from tests.fakes.knowledge import REPO
 
 TEMPLATES = Templates.load(REPO / "prompts")
 

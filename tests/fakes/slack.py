@@ -4,19 +4,17 @@ helpers the Slack scenario tests share (the `bot` fixture lives in conftest.py).
 from __future__ import annotations
 
 import json
-import time
 import urllib.parse
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from bot.devtools.fake_slack import BOT_USER_ID, FakeSlack, Posted, post, sign
+from bot.devtools.fake_slack import FakeSlack, Posted, envelope, post, sign
 from bot.runtime import Runtime, start
 from bot.settings import Settings
 from bot.slack.serve import HttpServer
 from bot.slack.wiring import slack_app
-
-from .conftest import FakeEmbedder
+from tests.fakes.embedder import FakeEmbedder
 
 SECRET = "test-signing-secret"
 
@@ -34,16 +32,7 @@ class Bot:
     def event(
         self, event: dict[str, Any], *, event_id: str = "Ev1", retry: int | None = None
     ) -> Posted:
-        body = json.dumps(
-            {
-                "type": "event_callback",
-                "team_id": "T1",
-                "api_app_id": "A1",
-                "event_id": event_id,
-                "event_time": int(time.time()),
-                "event": event,
-            }
-        )
+        body = envelope(event, event_id=event_id)
         extra = (
             {"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_timeout"}
             if retry
@@ -116,33 +105,6 @@ def settings_with_slack(settings: Settings, api_url: str) -> Settings:
         slack_api_url=f"{api_url}/api/",
         slack_admin_user_ids="UADMIN",
     )
-
-
-def mention(text: str, *, ts: str = "1700000000.000100", **extra: Any) -> dict[str, Any]:
-    return {
-        "type": "app_mention",
-        "user": "U1",
-        "text": f"<@{BOT_USER_ID}> {text}",
-        "channel": "C1",
-        "ts": ts,
-        "event_ts": ts,
-        **extra,
-    }
-
-
-def dm(
-    text: str, *, ts: str, channel: str = "D1", user: str = "U1", **extra: Any
-) -> dict[str, Any]:
-    """A direct message event, as Slack sends it for message.im."""
-    return {
-        "type": "message",
-        "channel_type": "im",
-        "channel": channel,
-        "user": user,
-        "text": text,
-        "ts": ts,
-        **extra,
-    }
 
 
 def texts(blocks: list[dict[str, Any]] | str) -> str:

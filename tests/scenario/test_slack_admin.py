@@ -6,8 +6,7 @@ import json
 
 from bot.index.versions import current_name
 from bot.stores.audit import AuditLog
-
-from .slack_harness import Bot, blocks_of, button
+from tests.fakes.slack import Bot, blocks_of, button
 
 NEW_DOC = (
     b"# Contact arrangements\n\n## Supervised contact\n\nSupervised contact with birth parents "

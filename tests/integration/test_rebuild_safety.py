@@ -17,10 +17,9 @@ from bot.index.loaded import load_index
 from bot.index.versions import current_name, list_versions
 from bot.runtime import Runtime
 from bot.settings import Settings
+from tests.fakes.embedder import FakeEmbedder
 
-from .conftest import FakeEmbedder
-
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 
 
 def _add_paragraphs(knowledge: Path, name: str, count: int, word: str = "placement") -> None:
@@ -100,7 +99,7 @@ def test_kill_9_mid_rebuild_leaves_the_old_index_serving_and_the_next_build_work
         [
             sys.executable,
             "-m",
-            "tests.slow_build",
+            "tests.fakes.slow_build",
             str(settings.knowledge_dir),
             str(settings.index_dir),
             str(marker),

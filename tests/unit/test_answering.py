@@ -7,8 +7,7 @@ from bot.errors import QuestionError
 from bot.records import Kind
 from bot.runtime import Runtime, start
 from bot.settings import Settings
-
-from .conftest import FakeEmbedder
+from tests.fakes.embedder import FakeEmbedder
 
 
 def test_a_covered_question_is_answered_with_guidance_and_the_finding(runtime: Runtime) -> None:

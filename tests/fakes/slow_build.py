@@ -1,6 +1,6 @@
 """A real index build in its own process, made slow at one point so a test can kill -9 it there.
 
-python -m tests.slow_build KNOWLEDGE INDEX MARKER {embedding|writing}
+python -m tests.fakes.slow_build KNOWLEDGE INDEX MARKER {embedding|writing}
 """
 
 from __future__ import annotations
@@ -11,8 +11,7 @@ from pathlib import Path
 
 from bot.index import versions
 from bot.index.build import build_index
-
-from .conftest import FakeEmbedder
+from tests.fakes.embedder import FakeEmbedder
 
 
 def main() -> None:

@@ -9,9 +9,8 @@ from bot.index.build import build_index
 from bot.ingest.documents import load_document
 from bot.runtime import Runtime, start
 from bot.settings import Settings
-
-from .conftest import FakeEmbedder
-from .sample_docs import make_blank_pdf, make_docx, make_html, make_pdf
+from tests.fakes.documents import make_blank_pdf, make_docx, make_html, make_pdf
+from tests.fakes.embedder import FakeEmbedder
 
 
 def test_word_headings_become_sections_and_properties_give_title_and_date(tmp_path: Path) -> None:

@@ -18,7 +18,7 @@ import pytest
 
 from bot.devtools.fake_slack import BOT_USER_ID, FakeSlack, post, sign
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 SECRET = "serve-test-secret"
 pytestmark = pytest.mark.integration
 

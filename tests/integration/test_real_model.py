@@ -15,7 +15,7 @@ from bot.records import Kind
 from bot.runtime import Runtime, make_embedder, start
 from bot.settings import Settings
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.integration
 
 # Floors a little under the figures measured when the abstention rule was tuned (README);

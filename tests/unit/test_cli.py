@@ -8,8 +8,7 @@ from bot import runtime as runtime_module
 from bot.cli.main import cli
 from bot.settings import Settings
 from bot.slack import wiring as wiring_module
-
-from .conftest import FakeEmbedder
+from tests.fakes.embedder import FakeEmbedder
 
 
 @pytest.fixture

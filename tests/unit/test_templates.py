@@ -6,7 +6,7 @@ import pytest
 from bot.answering.templates import REQUIRED, Templates
 from bot.errors import ConfigError
 
-PROMPTS = Path(__file__).resolve().parents[1] / "prompts"
+PROMPTS = Path(__file__).resolve().parents[2] / "prompts"
 
 
 def test_the_shipped_templates_load_and_render() -> None:

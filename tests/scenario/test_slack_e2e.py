@@ -9,12 +9,11 @@ from typing import Any
 
 import pytest
 
-from bot.devtools.fake_slack import BOT_ID, BOT_USER_ID, post, sign
+from bot.devtools.fake_slack import BOT_ID, BOT_USER_ID, dm, mention, post, sign
 from bot.settings import Settings
 from bot.stores.usage import UsageStore
-
-from .conftest import FakeEmbedder
-from .slack_harness import SECRET, Bot, blocks_of, button, dm, mention, texts
+from tests.fakes.embedder import FakeEmbedder
+from tests.fakes.slack import SECRET, Bot, blocks_of, button, texts
 
 
 def test_a_mention_is_answered_in_its_thread_with_citations(bot: Bot) -> None:
@@ -247,7 +246,7 @@ def test_a_slack_server_error_is_retried_and_posts_once(bot: Bot) -> None:
 def test_a_mention_outside_the_allowed_channels_gets_a_private_pointer(
     settings: Settings, fake_embedder: FakeEmbedder
 ) -> None:
-    from .slack_harness import serve_bot
+    from tests.fakes.slack import serve_bot
 
     limited = settings.model_copy(update={"slack_allowed_channels": frozenset({"CALLOWED"})})
     for bot in serve_bot(limited, fake_embedder):
@@ -261,7 +260,7 @@ def test_a_mention_outside_the_allowed_channels_gets_a_private_pointer(
 def test_a_timed_out_post_is_not_retried_so_nothing_is_posted_twice(
     settings: Settings, fake_embedder: FakeEmbedder
 ) -> None:
-    from .slack_harness import serve_bot
+    from tests.fakes.slack import serve_bot
 
     impatient = settings.model_copy(update={"slack_timeout_seconds": 1})
     for bot in serve_bot(impatient, fake_embedder):

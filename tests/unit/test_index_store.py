@@ -8,8 +8,7 @@ from bot.errors import IndexBusyError, IndexMismatchError, IndexMissingError, No
 from bot.index.build import build_index
 from bot.index.loaded import load_index
 from bot.index.versions import CURRENT, build_lock, current_version_path
-
-from .conftest import FakeEmbedder
+from tests.fakes.embedder import FakeEmbedder
 
 
 def test_build_writes_a_self_describing_version(knowledge: Path, tmp_path: Path) -> None:

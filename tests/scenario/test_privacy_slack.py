@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from bot.devtools.fake_slack import dm, mention
 from bot.stores.usage import UsageStore
-
-from .slack_harness import Bot, dm, mention
+from tests.fakes.slack import Bot
 
 QUESTION = "can Jayden Smith, DOB 03/04/2015, NHS 943 476 5919, go on a second CP plan?"
 IDENTIFYING = ("Jayden", "Smith", "03/04/2015", "943 476 5919", "9434765919")

@@ -1,0 +1,1 @@
+"""Fakes shared by every tier of tests: embedder, knowledge base, documents, Slack."""
