@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from bot.answering.answerer import Answerer
 from bot.errors import ConfigError
 from bot.records import Chunk
+from bot.text import squash
 
 # The repository's own set, wherever the command is run from (dev tools run from a checkout).
 DEFAULT_SET = Path(__file__).resolve().parents[2] / "tests" / "eval" / "questions.yaml"
@@ -24,9 +25,14 @@ class Expected(BaseModel):
     source: str
     section: str | None = None
     para: int | None = None
+    contains: str | None = None  # a phrase of the passage, for corpora whose headings vary
 
     def matches(self, chunk: Chunk) -> bool:
         if chunk.source != self.source:
+            return False
+        if self.contains is not None and squash(self.contains).lower() not in squash(
+            chunk.text
+        ).lower():
             return False
         heading = " > ".join(chunk.heading_path[1:]) or "Introduction"
         if self.section is not None and heading != self.section:
@@ -44,6 +50,9 @@ class Case(BaseModel):
     q: str
     expect: tuple[Expected, ...] = ()  # empty: out of scope, the bot must abstain
     tag: str | None = None  # e.g. "near-domain": sounds like practice, but is not covered
+    lead: tuple[str, ...] = ()  # phrases, one of which an answer's first sentence must carry
+    holdout: bool = False  # no threshold or rule was tuned on it
+    why: str | None = None  # for out-of-scope questions: what the sources do not say
 
 
 class EvalSet(BaseModel):
