@@ -4,7 +4,7 @@ Westmere Borough Council is fictional; every word below was written for this tes
 
     python3.11 -m venv /tmp/partb-venv
     /tmp/partb-venv/bin/pip install python-docx fpdf2 pypdf
-    /tmp/partb-venv/bin/python tests/corpora/manual/make_binaries.py
+    /tmp/partb-venv/bin/python tests/corpora/make_manual_binaries.py
 
 The output is deterministic: document properties carry fixed dates, the .docx zip entries
 carry a fixed timestamp, and the PDFs a fixed creation date. The documents are deliberately a
@@ -24,7 +24,7 @@ from docx.enum.text import WD_BREAK
 from docx.shared import Pt
 from fpdf import FPDF
 
-HERE = Path(__file__).resolve().parent
+HERE = Path(__file__).resolve().parent / "manual"
 PROCEDURES = HERE / "procedures"
 FINDINGS = HERE / "findings"
 
