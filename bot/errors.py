@@ -10,6 +10,7 @@ PracticeBotError
 ├── IndexMismatchError   the index was built by another model or format
 ├── IndexBusyError       another rebuild holds the index lock
 ├── IndexValidationError a new version failed its checks and was not made current
+├── IndexWriteError      the index folder cannot be written (permissions, full disk)
 ├── EmbedderNotReadyError  the model was used before warm_up()
 └── QuestionError        the question is empty or unusable
 """
@@ -56,6 +57,10 @@ class IndexBusyError(PracticeBotError):
 
 class IndexValidationError(PracticeBotError):
     """A freshly built version failed its probes; seen by the admin, the old one still serves."""
+
+
+class IndexWriteError(PracticeBotError):
+    """The index folder cannot be written; seen by the admin, the old version still serves."""
 
 
 class EmbedderNotReadyError(PracticeBotError):

@@ -30,9 +30,10 @@ class Expected(BaseModel):
     def matches(self, chunk: Chunk) -> bool:
         if chunk.source != self.source:
             return False
-        if self.contains is not None and squash(self.contains).lower() not in squash(
-            chunk.text
-        ).lower():
+        if (
+            self.contains is not None
+            and squash(self.contains).lower() not in squash(chunk.text).lower()
+        ):
             return False
         heading = " > ".join(chunk.heading_path[1:]) or "Introduction"
         if self.section is not None and heading != self.section:

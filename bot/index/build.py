@@ -23,6 +23,7 @@ from bot.errors import (
     IndexMismatchError,
     IndexMissingError,
     IndexValidationError,
+    IndexWriteError,
     NoDocumentsError,
 )
 from bot.index.loaded import LoadedIndex, load_index, load_version, stored_rows
@@ -113,6 +114,35 @@ def build_index(
     hnsw_above_rows: int = 20_000,
 ) -> BuildReport:
     """Index every readable document in a new version and make it current."""
+    try:
+        return _build(
+            knowledge_dir,
+            index_dir,
+            embedder,
+            keep=keep,
+            progress=progress,
+            on_progress=on_progress,
+            windows=windows,
+            hnsw_above_rows=hnsw_above_rows,
+        )
+    except OSError as exc:  # a read-only or full index folder: one clear line, not a trace
+        raise IndexWriteError(
+            f"Cannot write the index in {index_dir} ({exc.strerror or exc}). The current "
+            "index is still in use; check the folder's permissions and free space."
+        ) from exc
+
+
+def _build(
+    knowledge_dir: Path,
+    index_dir: Path,
+    embedder: Embedder,
+    *,
+    keep: int,
+    progress: bool,
+    on_progress: Progress | None,
+    windows: bool,
+    hnsw_above_rows: int,
+) -> BuildReport:
     started = time.perf_counter()
     with build_lock(index_dir):
         previous = _load_previous(index_dir, embedder.name)
@@ -315,6 +345,15 @@ def _manifest(corpus: _Corpus, model: str, shape: tuple[int, ...], kind: str) ->
 
 def rollback(index_dir: Path, *, model: str) -> tuple[str, str]:
     """Make the version before the current one current again; returns (from, to)."""
+    try:
+        return _rollback(index_dir, model=model)
+    except OSError as exc:
+        raise IndexWriteError(
+            f"Cannot switch the index in {index_dir} ({exc.strerror or exc}); nothing changed."
+        ) from exc
+
+
+def _rollback(index_dir: Path, *, model: str) -> tuple[str, str]:
     with build_lock(index_dir):
         current = current_name(index_dir)
         versions = list_versions(index_dir)

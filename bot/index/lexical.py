@@ -58,7 +58,15 @@ class LexicalIndex:
     def load(cls, folder: Path) -> LexicalIndex:
         bm25 = bm25s.BM25.load(str(folder), mmap=True, show_progress=False)
         payload = json.loads((folder / "doc_freq.json").read_text(encoding="utf-8"))
-        return cls(bm25, payload["doc_freq"], payload["n_docs"], payload["spellings"])
+        doc_freq, n_docs, spellings = payload["doc_freq"], payload["n_docs"], payload["spellings"]
+        if not (
+            isinstance(doc_freq, dict)
+            and isinstance(n_docs, int)
+            and isinstance(spellings, list)
+            and all(isinstance(w, str) and w for w in spellings)
+        ):
+            raise ValueError(f"{folder / 'doc_freq.json'} is not a keyword-index record")
+        return cls(bm25, doc_freq, n_docs, spellings)
 
     def _correct(self, word: str) -> str | None:
         """The corpus word a misspelt question word most likely meant, if one is close enough."""

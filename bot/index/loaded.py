@@ -63,28 +63,64 @@ def load_version(folder: Path, *, model: str) -> LoadedIndex:
             f"is set to use '{model}'. {REBUILD_HINT}"
         )
     try:
-        with (folder / "chunks.jsonl").open(encoding="utf-8") as fh:
-            chunks = [Chunk.from_json(json.loads(line)) for line in fh if line.strip()]
+        chunks = _read_chunks(folder / "chunks.jsonl")
         dense = faiss.read_index(str(folder / "dense.faiss"))
         if manifest.dense_index == "hnsw":
             hnsw: Any = faiss.downcast_index(dense)
             hnsw.hnsw.efSearch = HNSW_EF_SEARCH
-        owners = np.load(folder / "owners.npy")
+        owners = np.load(folder / "owners.npy", allow_pickle=False)
         lexical = LexicalIndex.load(folder / "lexical")
-    except (OSError, ValueError, KeyError, RuntimeError) as exc:
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, RuntimeError) as exc:
         raise IndexMismatchError(
             f"The index at {folder} is damaged or incomplete ({exc}). {REBUILD_HINT}"
         ) from exc
-    if (
-        len(chunks) != manifest.chunk_count
-        or dense.ntotal != manifest.row_count
-        or len(chunks) + len(owners) != manifest.row_count
-    ):
+    if problem := _inconsistency(manifest, chunks, dense, owners, lexical):
         raise IndexMismatchError(
-            f"The index at {folder} is inconsistent ({dense.ntotal} vectors, {len(chunks)} "
-            f"chunks, manifest says {manifest.chunk_count}). {REBUILD_HINT}"
+            f"The index at {folder} is inconsistent ({problem}). {REBUILD_HINT}"
         )
     return LoadedIndex(folder, manifest, chunks, dense, owners, lexical)
+
+
+def _read_chunks(path: Path) -> list[Chunk]:
+    """Every passage record, each checked for shape: a line that parses but is not a passage
+    (a list, a number for its text) would otherwise fail every question later."""
+    chunks = []
+    with path.open(encoding="utf-8") as fh:
+        for number, line in enumerate(fh, 1):
+            if not line.strip():
+                continue
+            data = json.loads(line)
+            if not isinstance(data, dict):
+                raise ValueError(f"line {number} of {path.name} is not a passage record")
+            chunk = Chunk.from_json(data)
+            fields = (chunk.id, chunk.text, chunk.source, chunk.title, *chunk.heading_path)
+            if not all(isinstance(f, str) for f in fields):
+                raise ValueError(f"line {number} of {path.name} has a field of the wrong type")
+            chunks.append(chunk)
+    return chunks
+
+
+def _inconsistency(
+    manifest: Manifest,
+    chunks: list[Chunk],
+    dense: faiss.Index,
+    owners: np.ndarray,
+    lexical: LexicalIndex,
+) -> str | None:
+    """Why the parts of a version do not fit together, or None when they do."""
+    if len(chunks) != manifest.chunk_count:
+        return f"{len(chunks)} passages, the manifest says {manifest.chunk_count}"
+    if dense.ntotal != manifest.row_count or len(chunks) + len(owners) != manifest.row_count:
+        return f"{dense.ntotal} vectors for {len(chunks)} passages and {len(owners)} windows"
+    if dense.d != manifest.dimension:
+        return f"vectors of dimension {dense.d}, the manifest says {manifest.dimension}"
+    if owners.ndim != 1 or (len(owners) and not np.issubdtype(owners.dtype, np.integer)):
+        return "the sentence-window owners are not a list of passage numbers"
+    if len(owners) and (owners.min() < 0 or owners.max() >= len(chunks)):
+        return "a sentence window points at a passage that does not exist"
+    if lexical.n_docs != len(chunks):
+        return f"the keyword index holds {lexical.n_docs} passages, not {len(chunks)}"
+    return None
 
 
 def stored_rows(previous: LoadedIndex) -> dict[str, list[np.ndarray]]:

@@ -126,8 +126,12 @@ def prune(index_dir: Path, *, keep: int) -> None:
     current = current_name(index_dir)
     for old in list_versions(index_dir)[:-keep]:
         if old != current:
-            shutil.rmtree(versions / old, ignore_errors=True)
-    for stale in versions.glob(".staging-*"):
+            # Renamed first (atomic), so a prune cut short never leaves a half-deleted folder
+            # that still looks like a version.
+            doomed = versions / f".pruning-{old}"
+            (versions / old).rename(doomed)
+            shutil.rmtree(doomed, ignore_errors=True)
+    for stale in [*versions.glob(".staging-*"), *versions.glob(".pruning-*")]:
         shutil.rmtree(stale, ignore_errors=True)
 
 

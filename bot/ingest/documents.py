@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.errors import DocumentError
-from bot.ingest.formats import SUPPORTED, UnreadableFile, reader_for
+from bot.ingest.formats import SUPPORTED, UnreadableFile, parse, reader_for
 from bot.records import Block, Document, Kind
 
 NOT_DOCUMENTS = ("glossary.yaml",)  # files in the knowledge folder that are not indexed
@@ -47,7 +47,7 @@ def load_document(path: Path, *, knowledge_dir: Path, raw: bytes | None = None) 
         except OSError as exc:
             raise DocumentError(f"{source}: cannot be read ({exc.strerror or exc}).") from exc
     try:
-        parsed = reader(raw)
+        parsed = parse(reader, raw)
     except UnreadableFile as exc:
         raise DocumentError(f"{source}: {exc}.") from exc
     meta = parsed.meta

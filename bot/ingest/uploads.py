@@ -12,7 +12,7 @@ from pathlib import Path
 
 from bot.errors import UnreadableFile, UploadRefused
 from bot.ingest.documents import find_documents
-from bot.ingest.formats import reader_for
+from bot.ingest.formats import parse, reader_for
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 UPLOAD_TYPES = (".md", ".txt", ".docx", ".pdf", ".html")
@@ -56,7 +56,7 @@ def check_readable(name: str, data: bytes) -> None:
     if reader is None:
         raise UploadRefused(f"'{Path(name).suffix}' files are not accepted")
     try:
-        parsed = reader(data)
+        parsed = parse(reader, data)
     except UnreadableFile as exc:
         raise UploadRefused(f"it {exc}") from exc
     if not any(b.text.strip() for b in parsed.blocks):

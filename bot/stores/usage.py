@@ -194,16 +194,39 @@ def _now() -> str:
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
+KEY_BYTES = 32
+
+
 def _load_or_create_key(path: Path) -> bytes:
+    """The store's HMAC key, made once. It is written in full to a temporary file and then
+    linked into place, so a crash or a full disk never leaves an empty or partial key."""
     try:
-        return bytes.fromhex(path.read_text(encoding="ascii").strip())
+        return _read_key(path)
     except FileNotFoundError:
         pass
-    key = secrets.token_bytes(32)
+    key = secrets.token_bytes(KEY_BYTES)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:  # another process made it first: use theirs
-        return bytes.fromhex(path.read_text(encoding="ascii").strip())
-    with os.fdopen(fd, "w", encoding="ascii") as fh:
-        fh.write(key.hex())
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        try:
+            os.write(fd, key.hex().encode("ascii"))
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.link(tmp, path)  # fails if another process made the key first: use theirs
+    except FileExistsError:
+        return _read_key(path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return key
+
+
+def _read_key(path: Path) -> bytes:
+    key = bytes.fromhex(path.read_text(encoding="ascii").strip())
+    if len(key) < KEY_BYTES:
+        # A short key makes hashed users and questions guessable: never use one.
+        raise ValueError(
+            f"the key in {path} is {len(key)} bytes, not {KEY_BYTES}; delete the file and "
+            "restart to make a new one (earlier hashes will no longer match)"
+        )
     return key

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -9,7 +10,9 @@ from typing import Any
 from bot.errors import UnreadableFile
 from bot.records import Block
 
-__all__ = ["SUPPORTED", "Parsed", "Reader", "UnreadableFile", "reader_for"]
+__all__ = ["SUPPORTED", "Parsed", "Reader", "UnreadableFile", "parse", "reader_for"]
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -22,6 +25,18 @@ class Parsed:
 
 
 Reader = Callable[[bytes], Parsed]
+
+
+def parse(reader: Reader, raw: bytes) -> Parsed:
+    """Run a reader; whatever goes wrong inside it becomes UnreadableFile, so one bad file is
+    a named skip in the build report and never stops a build or crashes the bot."""
+    try:
+        return reader(raw)
+    except UnreadableFile:
+        raise
+    except Exception as exc:  # parsers raise many kinds on hostile input; none may escape
+        log.warning("reader failed", exc_info=True)
+        raise UnreadableFile(f"could not be read ({exc.__class__.__name__})") from exc
 
 
 def reader_for(suffix: str) -> Reader | None:

@@ -12,6 +12,7 @@ from markdown_it import MarkdownIt
 from bot.ingest.formats import Parsed, UnreadableFile
 from bot.ingest.formats.outline import Outline
 from bot.ingest.formats.plaintext import decode
+from bot.ingest.safe_yaml import load_yaml
 from bot.records import Block
 from bot.text import squash
 
@@ -24,13 +25,22 @@ def read(raw: bytes) -> Parsed:
     return Parsed(blocks, meta, h1)
 
 
+class _SafeYAMLHandler(frontmatter.YAMLHandler):  # type: ignore[misc]
+    """python-frontmatter's YAML handler, parsing with the alias-free, size-capped loader."""
+
+    def load(self, fm: str, **kwargs: object) -> Any:
+        return load_yaml(fm)
+
+
 def _split_front_matter(text: str) -> tuple[dict[str, Any], str]:
     if not text.startswith("---"):
         return {}, text
     try:
-        post = frontmatter.loads(text)
+        post = frontmatter.loads(text, handler=_SafeYAMLHandler())
     except yaml.YAMLError as exc:
         raise UnreadableFile(f"its front matter is not valid YAML ({exc})") from exc
+    if not isinstance(post.metadata, dict):
+        raise UnreadableFile("its front matter is not a list of 'name: value' lines")
     return dict(post.metadata), post.content
 
 
