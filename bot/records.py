@@ -25,6 +25,8 @@ class Block:
     list_item: bool = False
     ends_with_colon: bool = False
     page: int | None = None  # PDF page the block is on
+    numbered: bool = False  # a list item with its own number: cited by that number
+    standalone: bool = False  # never joined to its neighbours (a table row with its headers)
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,9 @@ class Document:
     review_due: dt.date | None
     blocks: tuple[Block, ...]
     metadata: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+    url: str | None = None  # where readers can open the document (shown instead of a path)
+    status: str | None = None  # "starter": written by the project, to be replaced
+    owner: str | None = None
 
 
 @dataclass(frozen=True)
@@ -55,6 +60,8 @@ class Chunk:
     date: dt.date | None
     review_due: dt.date | None
     page: int | None = None
+    url: str | None = None
+    status: str | None = None
 
     @property
     def section(self) -> str:
@@ -79,6 +86,8 @@ class Chunk:
             "date": self.date.isoformat() if self.date else None,
             "review_due": self.review_due.isoformat() if self.review_due else None,
             "page": self.page,
+            "url": self.url,
+            "status": self.status,
         }
 
     @classmethod
@@ -94,6 +103,8 @@ class Chunk:
             date=_date(data["date"]),
             review_due=_date(data["review_due"]),
             page=data.get("page"),
+            url=data.get("url"),
+            status=data.get("status"),
         )
 
 
@@ -183,6 +194,8 @@ def _citation_json(passage: Passage, today: dt.date | None) -> dict[str, Any]:
         "similarity": round(passage.hit.similarity, 4),
         "kind": chunk.kind.value,
         "source": chunk.source,
+        "url": chunk.url,
+        "status": chunk.status,
         "chunk_id": chunk.id,
         "date": chunk.date.isoformat() if chunk.date else None,
         "review_due": chunk.review_due.isoformat() if chunk.review_due else None,

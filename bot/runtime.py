@@ -10,8 +10,9 @@ from bot.answering.answerer import Answerer, AnswerPolicy
 from bot.answering.personal_data import PersonalDataGuard
 from bot.answering.templates import Templates
 from bot.errors import IndexMismatchError, IndexMissingError
-from bot.index.build import BuildReport, Progress, build_index
+from bot.index.build import Progress, build_index
 from bot.index.loaded import LoadedIndex, load_index, load_version
+from bot.index.report import BuildReport
 from bot.index.versions import current_name, list_versions
 from bot.retrieval.embedder import Embedder, SentenceTransformerEmbedder
 from bot.retrieval.glossary import Glossary

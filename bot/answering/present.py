@@ -12,10 +12,14 @@ def format_date(date: dt.date) -> str:
     return f"{date.day} {date:%B %Y}"
 
 
-def badge(kind: Kind | str, templates: Templates) -> str:
-    """ "Inspection finding" or "Guidance", as the templates word it."""
+def badge(kind: Kind | str, templates: Templates, status: str | None = None) -> str:
+    """The source's badge as the templates word it ("Guidance", "Inspection finding"); a
+    starter note (written by the project from national guidance, to be replaced) says so."""
     findings = kind is Kind.FINDINGS or kind == Kind.FINDINGS.value
-    return templates.render("badge_findings" if findings else "badge_guidance")
+    label = templates.render("badge_findings" if findings else "badge_guidance")
+    if status == "starter":
+        label += " · " + templates.render("badge_starter")
+    return label
 
 
 def dated(chunk: Chunk) -> str | None:

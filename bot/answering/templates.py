@@ -23,6 +23,7 @@ REQUIRED: dict[str, frozenset[str]] = {
     "review_overdue": frozenset({"date"}),
     "badge_findings": frozenset(),
     "badge_guidance": frozenset(),
+    "badge_starter": frozenset(),
     "working": frozenset(),
     "shared_by": frozenset({"user"}),
     "feedback_thanks": frozenset(),

@@ -25,7 +25,7 @@ def render_answer(answer: Answer, templates: Templates) -> str:
 
 def render_citation(passage: Passage, answer: Answer, templates: Templates) -> list[str]:
     chunk = passage.hit.chunk
-    facts = [badge(chunk.kind, templates)]
+    facts = [badge(chunk.kind, templates, chunk.status)]
     if when := dated(chunk):
         facts.append(when)
     if chunk.review_due:

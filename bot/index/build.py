@@ -28,6 +28,7 @@ from bot.errors import (
 )
 from bot.index.loaded import LoadedIndex, load_index, load_version, stored_rows
 from bot.index.manifest import FORMAT_VERSION, DocumentEntry, Manifest, SkippedEntry, corpus_hash
+from bot.index.report import BuildReport, uncovered_sections
 from bot.index.versions import (
     build_lock,
     current_name,
@@ -39,59 +40,16 @@ from bot.index.versions import (
 )
 from bot.ingest.chunking import chunk_document, embedding_text, sentence_windows
 from bot.ingest.documents import find_documents, load_document, source_of
+from bot.ingest.metadata import load_catalogue
 from bot.records import Chunk, Document
 from bot.retrieval.embedder import Embedder
 from bot.text import terms
 
-PARSER_VERSION = 1  # bump when parsing or chunking changes, so every file is read again
+PARSER_VERSION = 2  # bump when parsing or chunking changes, so every file is read again
 GROUP = 512
 PROBES = 5
 
 Progress = Callable[[int, int], None]
-
-
-@dataclass(frozen=True)
-class BuildReport:
-    """What a rebuild did, for the admin who ran it."""
-
-    version: str
-    added: list[str]
-    changed: list[str]
-    removed: list[str]
-    failed: list[SkippedEntry]
-    documents: int
-    parsed: int  # documents read this time (new or changed)
-    chunks: int
-    embedded: int  # passages embedded this time
-    seconds: float
-
-    def summary(self) -> str:
-        """One line for the audit log."""
-        return (
-            f"version {self.version}: {self.documents} documents ({self.parsed} read), "
-            f"{self.chunks} passages ({self.embedded} embedded); added {len(self.added)}, "
-            f"changed {len(self.changed)}, removed {len(self.removed)}, failed {len(self.failed)}"
-        )
-
-    def describe(self) -> str:
-        """The diff an admin reads after a rebuild."""
-        lines = [
-            f"Index version {self.version}: {self.documents} documents "
-            f"({self.parsed} read, {self.documents - self.parsed} unchanged), {self.chunks} "
-            f"passages ({self.embedded} embedded, {self.chunks - self.embedded} reused) "
-            f"in {self.seconds:.1f} s."
-        ]
-        for label, items in (
-            ("added", self.added),
-            ("changed", self.changed),
-            ("removed", self.removed),
-        ):
-            if items:
-                lines.append(f"  {label}: " + ", ".join(items))
-        lines += [f"  failed: {f.reason}" for f in self.failed]
-        if not (self.added or self.changed or self.removed or self.failed):
-            lines.append("  no documents changed.")
-        return "\n".join(lines)
 
 
 @dataclass
@@ -181,6 +139,9 @@ def _build(
         chunks=len(corpus.chunks),
         embedded=embedded,
         seconds=time.perf_counter() - started,
+        uncovered=uncovered_sections(
+            previous.manifest.documents if previous else [], manifest.documents
+        ),
     )
 
 
@@ -232,6 +193,7 @@ def _collect(knowledge_dir: Path, previous: LoadedIndex | None) -> _Corpus:
     """Documents and their chunks: unchanged files are taken from the previous version."""
     if not knowledge_dir.is_dir():
         raise NoDocumentsError(f"The knowledge folder {knowledge_dir} does not exist.")
+    catalogue = load_catalogue(knowledge_dir)
     reusable: dict[str, tuple[DocumentEntry, list[Chunk]]] = {}
     if previous is not None and previous.manifest.parser_version == PARSER_VERSION:
         by_source: dict[str, list[Chunk]] = {}
@@ -248,25 +210,31 @@ def _collect(knowledge_dir: Path, previous: LoadedIndex | None) -> _Corpus:
             corpus.failed.append(SkippedEntry(source=source, reason=reason))
             continue
         sha = hashlib.sha256(raw).hexdigest()
-        if source in reusable and reusable[source][0].sha256 == sha:
-            entry, chunks = reusable[source]
-            corpus.entries.append(entry)
+        entry = catalogue.get(source)
+        digest = entry.digest() if entry else None
+        if source in reusable and (reusable[source][0].sha256, reusable[source][0].catalogue) == (
+            sha,
+            digest,
+        ):
+            kept, chunks = reusable[source]
+            corpus.entries.append(kept)
             corpus.chunks += chunks
             continue
         try:
-            document = load_document(path, knowledge_dir=knowledge_dir, raw=raw)
+            document = load_document(path, knowledge_dir=knowledge_dir, raw=raw, entry=entry)
         except DocumentError as exc:
             corpus.failed.append(SkippedEntry(source=source, reason=str(exc), sha256=sha))
             continue
         corpus.parsed += 1
         chunks = chunk_document(document)
-        corpus.entries.append(_entry(document, len(chunks)))
+        corpus.entries.append(_entry(document, chunks, digest))
         corpus.chunks += chunks
     return corpus
 
 
-def _entry(doc: Document, chunks: int) -> DocumentEntry:
+def _entry(doc: Document, chunks: list[Chunk], catalogue: str | None) -> DocumentEntry:
     authority = doc.metadata.get("local_authority")
+    sections = dict.fromkeys(" > ".join(c.heading_path[1:]) for c in chunks if c.heading_path[1:])
     return DocumentEntry(
         source=doc.source,
         sha256=doc.sha256,
@@ -274,8 +242,13 @@ def _entry(doc: Document, chunks: int) -> DocumentEntry:
         kind=doc.kind.value,
         date=doc.date,
         review_due=doc.review_due,
-        chunks=chunks,
+        chunks=len(chunks),
         local_authority=str(authority).strip() or None if authority is not None else None,
+        url=doc.url,
+        status=doc.status,
+        owner=doc.owner,
+        sections=list(sections),
+        catalogue=catalogue,
     )
 
 

@@ -26,6 +26,11 @@ class DocumentEntry(BaseModel):
     review_due: dt.date | None
     chunks: int
     local_authority: str | None = None
+    url: str | None = None
+    status: str | None = None  # "starter": the project's note, to be replaced
+    owner: str | None = None
+    sections: list[str] = []  # the headings its passages sit under, below the title
+    catalogue: str | None = None  # digest of its catalogue entry: a change re-reads the file
 
 
 class SkippedEntry(BaseModel):

@@ -17,9 +17,16 @@ WINDOW_MIN_SENTENCE_WORDS = 6
 
 
 def chunk_document(doc: Document) -> list[Chunk]:
-    """Chunks in reading order; the same text in the same place always gets the same id."""
+    """Chunks in reading order; the same text in the same place always gets the same id.
+    Text that appears twice in one document (a repeated box, a heading echoed in the body)
+    is indexed once."""
     chunks: list[Chunk] = []
+    seen: set[str] = set()
     for group in _groups(doc.blocks):
+        key = " ".join(b.text for b in group).lower()
+        if key in seen:
+            continue
+        seen.add(key)
         text = " ".join(b.text for b in group)
         label = _paragraph_label(group)
         parts = _split_long(text) if word_count(text) > SPLIT_WORDS else [text]
@@ -36,6 +43,8 @@ def chunk_document(doc: Document) -> list[Chunk]:
                     date=doc.date,
                     review_due=doc.review_due,
                     page=group[0].page,
+                    url=doc.url,
+                    status=doc.status,
                 )
             )
     return chunks
@@ -70,7 +79,10 @@ def _groups(blocks: Iterable[Block]) -> list[list[Block]]:
 
 
 def _joins(group: list[Block], block: Block) -> bool:
-    if group[-1].heading_path != block.heading_path or group[-1].page != block.page:
+    last = group[-1]
+    if last.heading_path != block.heading_path or last.standalone or block.standalone:
+        return False
+    if last.page != block.page and not (last.list_item and block.list_item):
         return False
     size = sum(word_count(b.text) for b in group) + word_count(block.text)
     if size > MAX_WORDS:
@@ -78,10 +90,17 @@ def _joins(group: list[Block], block: Block) -> bool:
     lead_in = group[0].ends_with_colon and not group[0].list_item
     if lead_in:
         return block.list_item
-    # Numbered points keep their own number, so they are cited one by one.
-    if group[-1].list_item or block.list_item:
-        return False
+    if block.ends_with_colon and not block.list_item:
+        return False  # a lead-in starts its own passage, with the list it introduces
+    # Bullets of one list stay together; numbered points keep their own number, so they are
+    # cited one by one.
+    if last.list_item or block.list_item:
+        return _bullet(last) and _bullet(block)
     return word_count(" ".join(b.text for b in group)) < SHORT_WORDS
+
+
+def _bullet(block: Block) -> bool:
+    return block.list_item and not block.numbered
 
 
 def _paragraph_label(group: list[Block]) -> str | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import re
@@ -9,10 +10,21 @@ from pathlib import Path
 from typing import Any
 
 from bot.errors import DocumentError
-from bot.ingest.formats import SUPPORTED, UnreadableFile, parse, reader_for
+from bot.ingest.formats import SUPPORTED, Parsed, UnreadableFile, parse, reader_for
+from bot.ingest.metadata import (
+    CATALOGUE,
+    MAX_TITLE_CHARS,
+    CatalogueEntry,
+    clean_title,
+    kind_of,
+    letter_date,
+    local_authority,
+)
+from bot.ingest.structure import heading_key
 from bot.records import Block, Document, Kind
 
-NOT_DOCUMENTS = ("glossary.yaml",)  # files in the knowledge folder that are not indexed
+# Files in the knowledge folder that are settings, not documents.
+NOT_DOCUMENTS = ("glossary.yaml", CATALOGUE)
 
 
 def find_documents(knowledge_dir: Path) -> list[Path]:
@@ -32,8 +44,15 @@ def source_of(path: Path, knowledge_dir: Path) -> str:
     return path.relative_to(knowledge_dir).as_posix()
 
 
-def load_document(path: Path, *, knowledge_dir: Path, raw: bytes | None = None) -> Document:
-    """Parse one file; raise DocumentError naming the file and the reason if it cannot be read."""
+def load_document(
+    path: Path,
+    *,
+    knowledge_dir: Path,
+    raw: bytes | None = None,
+    entry: CatalogueEntry | None = None,
+) -> Document:
+    """Parse one file; raise DocumentError naming the file and the reason if it cannot be read.
+    `entry` is what the catalogue says of it, which wins over anything the file says."""
     source = source_of(path, knowledge_dir)
     reader = reader_for(path.suffix)
     if reader is None:
@@ -50,31 +69,65 @@ def load_document(path: Path, *, knowledge_dir: Path, raw: bytes | None = None) 
         parsed = parse(reader, raw)
     except UnreadableFile as exc:
         raise DocumentError(f"{source}: {exc}.") from exc
+    return _document(source, path, raw, parsed, entry or CatalogueEntry())
+
+
+def _document(
+    source: str, path: Path, raw: bytes, parsed: Parsed, entry: CatalogueEntry
+) -> Document:
     meta = parsed.meta
-    title = str(meta.get("title") or parsed.heading_title or _title_from_name(path))
-    blocks = _with_title(parsed.blocks, title)
+    blocks = without_repeated_headings(parsed.blocks)
+    text_reviewed, text_due = parsed.reviewed, parsed.review_due
+    title = _title(entry, parsed, path)
+    kind = _kind(kind_of(source, entry.kind or meta.get("kind"), blocks, parsed.letterhead), source)
+    declared_date = meta.get("last_reviewed") or meta.get("date") if parsed.declared else None
+    letter = letter_date(parsed.letterhead, blocks) if kind is Kind.FINDINGS else None
+    date = _as_date(
+        entry.last_reviewed or declared_date or letter or text_reviewed or meta.get("date"),
+        "date",
+        source,
+    )
+    metadata = dict(meta)
+    if kind is Kind.FINDINGS and not metadata.get("local_authority"):
+        metadata["local_authority"] = local_authority(title, blocks)
+    blocks = _with_title(blocks, title)
     if not any(b.text.strip() for b in blocks):
         raise DocumentError(f"{source}: has no text to index (the file is empty).")
     return Document(
         source=source,
         sha256=hashlib.sha256(raw).hexdigest(),
         title=title,
-        kind=_kind(meta.get("kind"), source),
-        date=_as_date(meta.get("date") or meta.get("last_reviewed"), "date", source),
-        review_due=_as_date(meta.get("review_due"), "review_due", source),
+        kind=kind,
+        date=date,
+        review_due=_as_date(
+            entry.review_due or meta.get("review_due") or text_due, "review_due", source
+        ),
         blocks=tuple(blocks),
-        metadata=meta,
+        metadata=metadata,
+        url=entry.url or _text(meta.get("url")),
+        status=entry.status or _text(meta.get("status")),
+        owner=entry.owner or _text(meta.get("owner")),
     )
 
 
-def _kind(value: Any, source: str) -> Kind:
-    if value is None:
-        return Kind.GUIDANCE
-    try:
-        return Kind(str(value).strip().lower())
-    except ValueError:
-        allowed = ", ".join(k.value for k in Kind)
-        raise DocumentError(f"{source}: kind '{value}' is not one of: {allowed}.") from None
+def _title(entry: CatalogueEntry, parsed: Parsed, path: Path) -> str:
+    """The catalogue's title, or the author's, or one cleaned of site names and numbering."""
+    declared = parsed.meta.get("title") if parsed.declared else None
+    if entry.title or declared:
+        return str(entry.title or declared)[:MAX_TITLE_CHARS]
+    found = parsed.meta.get("title") or parsed.heading_title
+    return clean_title(str(found)) if found else _title_from_name(path)
+
+
+def _text(value: Any) -> str | None:
+    return str(value).strip()[:500] or None if isinstance(value, str | int | float) else None
+
+
+def _kind(value: Kind | str, source: str) -> Kind:
+    if isinstance(value, Kind):
+        return value
+    allowed = ", ".join(k.value for k in Kind)
+    raise DocumentError(f"{source}: kind '{value}' is not one of: {allowed}.")
 
 
 def _as_date(value: Any, name: str, source: str) -> dt.date | None:
@@ -95,9 +148,20 @@ def _title_from_name(path: Path) -> str:
     return words[:1].upper() + words[1:] if words else path.name
 
 
+def without_repeated_headings(blocks: list[Block]) -> list[Block]:
+    """Drop blocks that only repeat a heading of the document (contents entries that escaped
+    as paragraphs, a heading echoed as the first line of its section): a heading is never a
+    passage on its own."""
+    headings = {heading_key(h) for b in blocks for h in b.heading_path}
+    return [b for b in blocks if heading_key(b.text) not in headings and not _contents_run(b.text)]
+
+
+def _contents_run(text: str) -> bool:
+    """ "1. Introduction 2. Timescales 3. Attendance": a contents list pasted as one line."""
+    entries = re.findall(r"(?:^|\s)\d{1,2}(?:\.\d{1,2})*\.?\s+[A-Z]", text)
+    return len(entries) >= 3 and not re.search(r"[a-z][.!?](?:\s|$)", text)
+
+
 def _with_title(blocks: list[Block], title: str) -> list[Block]:
     """Make every heading path start with the document title, as citations expect."""
-    return [
-        Block(b.text, (title, *b.heading_path), b.paragraph, b.list_item, b.ends_with_colon, b.page)
-        for b in blocks
-    ]
+    return [dataclasses.replace(b, heading_path=(title, *b.heading_path)) for b in blocks]

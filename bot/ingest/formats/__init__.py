@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.errors import UnreadableFile
 from bot.records import Block
+
+if TYPE_CHECKING:
+    from bot.ingest.structure import Recovered
 
 __all__ = ["SUPPORTED", "Parsed", "Reader", "UnreadableFile", "parse", "reader_for"]
 
@@ -22,6 +26,22 @@ class Parsed:
     blocks: list[Block]
     meta: dict[str, Any] = field(default_factory=dict)
     heading_title: str | None = None  # the document's own top heading, if it has one
+    letterhead: str = ""  # a letter's address block and date, kept out of the blocks
+    declared: bool = False  # the metadata was written on purpose (front matter), not guessed
+    reviewed: dt.date | None = None  # dates the text states about the document
+    review_due: dt.date | None = None
+
+    @classmethod
+    def recovered(cls, found: Recovered, meta: dict[str, Any], title: str | None = None) -> Parsed:
+        """What the shared structure recovery found, with the reader's own metadata."""
+        return cls(
+            found.blocks,
+            {k: v for k, v in meta.items() if v},
+            title or found.first_heading,
+            found.letterhead,
+            reviewed=found.reviewed,
+            review_due=found.review_due,
+        )
 
 
 Reader = Callable[[bytes], Parsed]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
 
 import frontmatter
@@ -10,10 +11,9 @@ import yaml
 from markdown_it import MarkdownIt
 
 from bot.ingest.formats import Parsed, UnreadableFile
-from bot.ingest.formats.outline import Outline
 from bot.ingest.formats.plaintext import decode
 from bot.ingest.safe_yaml import load_yaml
-from bot.records import Block
+from bot.ingest.structure import Line, recover
 from bot.text import squash
 
 _md = MarkdownIt("commonmark")
@@ -21,8 +21,11 @@ _md = MarkdownIt("commonmark")
 
 def read(raw: bytes) -> Parsed:
     meta, body = _split_front_matter(decode(raw))
-    blocks, h1 = _blocks(body)
-    return Parsed(blocks, meta, h1)
+    h1: list[str] = []
+    recovered = recover(_lines(_md.parse(body), h1))
+    parsed = Parsed.recovered(recovered, meta, h1[0] if h1 else None)
+    parsed.declared = bool(meta)
+    return parsed
 
 
 class _SafeYAMLHandler(frontmatter.YAMLHandler):  # type: ignore[misc]
@@ -44,23 +47,18 @@ def _split_front_matter(text: str) -> tuple[dict[str, Any], str]:
     return dict(post.metadata), post.content
 
 
-def _blocks(body: str) -> tuple[list[Block], str | None]:
-    """Paragraphs and list items with their heading path (below the H1, which is the title),
-    and the H1's text; ordered list items keep their number."""
-    tokens = _md.parse(body)
-    h1: str | None = None
-    outline = Outline()
-    blocks: list[Block] = []
-    item_numbers: list[int | None] = []  # None for a bullet list: numbered by position
+def _lines(tokens: list[Any], h1: list[str]) -> Iterator[Line]:
+    """Markdown's own structure as Lines; a paragraph's text lines go through the shared
+    recovery as they are, so "**4.1 Eligibility**" and pasted "•" bullets are recognised."""
+    item_numbers: list[int | None] = []  # None for a bullet list
     depth_in_item = 0
     for i, tok in enumerate(tokens):
         if tok.type == "heading_open":
-            level = int(tok.tag[1])
+            level, text = int(tok.tag[1]), squash(_plain_inline(tokens[i + 1].content))
             if level == 1:
-                h1 = h1 or tokens[i + 1].content
-                outline.clear()
-                continue
-            outline.heading(level, tokens[i + 1].content)
+                h1.append(text)
+            else:
+                yield Line(text, "heading", level=level - 1)
         elif tok.type == "ordered_list_open":
             item_numbers.append(int(tok.attrs.get("start", 1) or 1) - 1)
         elif tok.type == "bullet_list_open":
@@ -74,18 +72,18 @@ def _blocks(body: str) -> tuple[list[Block], str | None]:
         elif tok.type == "list_item_close":
             depth_in_item -= 1
         elif tok.type == "inline" and tokens[i - 1].type == "paragraph_open":
-            text = squash(_plain_inline(tok.content))
-            if not text:
-                continue
-            in_item = depth_in_item > 0
-            numbered = item_numbers[-1] if in_item and item_numbers else None
-            blocks.append(outline.block(text, in_list=in_item, number=numbered))
+            if depth_in_item:
+                number = item_numbers[-1] if item_numbers else None
+                yield Line(_plain_inline(tok.content), "item", number=number)
+            else:
+                yield from (Line(_plain_inline(part)) for part in tok.content.splitlines())
+                yield Line("")  # the paragraph ends here
         elif tok.type in ("code_block", "fence") and tok.content.strip():
-            blocks.append(outline.block(squash(tok.content)))
-    return blocks, h1
+            yield Line(tok.content, "para")
 
 
 def _plain_inline(markdown: str) -> str:
     """Inline Markdown to plain text: keep link text, drop emphasis markers."""
     text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", markdown)
+    text = re.sub(r"(?<![\w_])_{1,2}(\S(?:.*?\S)?)_{1,2}(?![\w_])", r"\1", text)  # _emphasis_
     return re.sub(r"(\*\*|__|\*|`)", "", text)

@@ -34,10 +34,21 @@ class Outline:
         in_list: bool = False,
         number: int | None = None,
         page: int | None = None,
+        standalone: bool = False,
     ) -> Block:
         """The next paragraph under the current path; `number` for a numbered list item."""
         path = self.path
+        numbered = number is not None
         if number is None:
             number = self._counter.get(path, 0) + 1
         self._counter[path] = max(self._counter.get(path, 0), number)
-        return Block(text, path, number, in_list, text.endswith(":"), page)
+        return Block(
+            text,
+            path,
+            number,
+            in_list,
+            text.endswith(":"),
+            page,
+            numbered=numbered and in_list,
+            standalone=standalone,
+        )

@@ -1,15 +1,17 @@
-"""PDF (pypdf): text per page, paragraphs rebuilt from lines, page numbers kept for citations."""
+"""PDF (pypdf): text per page with running headers, footers and page numbers removed, then
+the shared structure recovery; page numbers are kept for citations."""
 
 from __future__ import annotations
 
 import io
 import re
-import statistics
+from collections import Counter
 
 from bot.ingest.formats import Parsed, UnreadableFile
-from bot.ingest.formats.plaintext import is_heading
-from bot.records import Block
+from bot.ingest.structure import Line, recover
 from bot.text import squash
+
+EDGE_LINES = 4  # running headers and footers sit in the first or last few lines of a page
 
 
 def read(raw: bytes) -> Parsed:
@@ -26,8 +28,6 @@ def read(raw: bytes) -> Parsed:
         raise
     except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
         raise UnreadableFile(f"is not a readable PDF ({exc.__class__.__name__}: {exc})") from exc
-    except Exception as exc:  # pypdf raises many kinds on damaged files; none may stop a build
-        raise UnreadableFile(f"is not a readable PDF ({exc.__class__.__name__})") from exc
     if not any(p.strip() for p in pages):
         raise UnreadableFile(
             "has no text layer (a scanned image?): run it through OCR or use the original document"
@@ -38,13 +38,51 @@ def read(raw: bytes) -> Parsed:
             "title": (info.title or "").strip() or None,
             "date": _date(info, "modification_date") or _date(info, "creation_date"),
         }
-    blocks: list[Block] = []
-    heading: tuple[str, ...] = ()
-    for number, text in enumerate(pages, 1):
-        page_blocks, heading = _page_blocks(text, number, heading)
-        blocks += page_blocks
-    first_heading = next((b.heading_path[0] for b in blocks if b.heading_path), None)
-    return Parsed(blocks, {k: v for k, v in meta.items() if v}, first_heading)
+    page_lines = [[squash(line) for line in text.splitlines()] for text in pages]
+    running = _running_lines(page_lines)
+    lines = [
+        Line(line, page=number, full_width=len(line) >= 0.85 * width)
+        for number, page in enumerate(page_lines, 1)
+        for line, width in zip(page, [_width(page)] * len(page), strict=True)
+        if _shape(line) not in running
+    ]
+    # A running footer may be the only place the dates are ("Amended March 2025").
+    edge = [Line(text) for text in _edge_texts(page_lines, running)]
+    return Parsed.recovered(recover([*edge, Line(""), *lines]), meta)
+
+
+def _edge_texts(pages: list[list[str]], running: set[str]) -> list[str]:
+    """One copy of each running header and footer line."""
+    seen: dict[str, str] = {}
+    for page in pages:
+        for line in page:
+            if _shape(line) in running:
+                seen.setdefault(_shape(line), line)
+    return list(seen.values())
+
+
+def _width(lines: list[str]) -> float:
+    """The page's usual full line length (90th percentile), for telling wrapped lines."""
+    widths = sorted(len(line) for line in lines if line)
+    return widths[int(0.9 * (len(widths) - 1))] if widths else 0.0
+
+
+def _shape(line: str) -> str:
+    """A line with its numbers blanked: "Page 2 of 4" and "Page 3 of 4" are one footer."""
+    return re.sub(r"\d+", "#", line.lower())
+
+
+def _running_lines(pages: list[list[str]]) -> set[str]:
+    """Lines at the top or bottom of at least half the pages (and at least two): the running
+    header and footer, which would otherwise become a section name on every page."""
+    if len(pages) < 2:
+        return set()
+    counts: Counter[str] = Counter()
+    for lines in pages:
+        content = [line for line in lines if line]
+        edges = content[:EDGE_LINES] + content[-EDGE_LINES:]
+        counts.update({_shape(line) for line in edges})
+    return {shape for shape, n in counts.items() if n >= max(2, len(pages) / 2)}
 
 
 def _date(info: object, name: str) -> object:
@@ -52,39 +90,3 @@ def _date(info: object, name: str) -> object:
         return getattr(info, name)
     except (ValueError, TypeError):  # a malformed date string in the PDF's properties
         return None
-
-
-def _page_blocks(
-    text: str, page: int, heading: tuple[str, ...]
-) -> tuple[list[Block], tuple[str, ...]]:
-    """Lines to paragraphs: a paragraph ends at a blank line, or at a line that ends a sentence
-    and stops short of the page's usual line width. Short unpunctuated lines are headings."""
-    lines = [squash(line) for line in text.splitlines()]
-    widths = [len(line) for line in lines if line]
-    full = statistics.quantiles(widths, n=10)[-1] if len(widths) >= 2 else max(widths, default=0)
-    paragraphs: list[str] = []
-    current: list[str] = []
-    for line in lines:
-        if not line:
-            if current:
-                paragraphs.append(" ".join(current))
-                current = []
-            continue
-        if not current and is_heading(line):
-            paragraphs.append(line)
-            continue
-        current.append(line)
-        if re.search(r"[.!?:]$", line) and len(line) < 0.85 * full:
-            paragraphs.append(" ".join(current))
-            current = []
-    if current:
-        paragraphs.append(" ".join(current))
-    blocks: list[Block] = []
-    number = 0
-    for paragraph in paragraphs:
-        if is_heading(paragraph):
-            heading, number = (paragraph,), 0
-            continue
-        number += 1
-        blocks.append(Block(paragraph, heading, number, False, paragraph.endswith(":"), page))
-    return blocks, heading

@@ -10,9 +10,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from bot.ingest.formats import Parsed, UnreadableFile
-from bot.ingest.formats.outline import Outline
 from bot.ingest.formats.tables import row_texts
-from bot.records import Block
+from bot.ingest.structure import Line, recover
 from bot.text import squash
 
 # A procedure's XML is a few MB; anything far larger is a zip bomb or not a procedure.
@@ -32,12 +31,17 @@ def read(raw: bytes) -> Parsed:
         "kind": (props.category or "").strip().lower() or None,
     }
     styles = {s.style_id: s.name or "" for s in document.styles}  # one lookup, not one a paragraph
-    blocks: list[Block] = []
-    outline = Outline()
-    title: str | None = None
+    title: list[str] = []
+    recovered = recover(_lines(document, styles, title))
+    return Parsed.recovered(recovered, meta, title[0] if title else None)
+
+
+def _lines(document: Any, styles: dict[str, str], title: list[str]) -> Iterator[Line]:
+    """What the body holds, as the shared structure recovery reads it; the Title style's
+    text goes to `title`."""
     for kind, element in _body(document):
         if kind == "tbl":
-            blocks += [outline.block(text, in_list=True) for text in _table_rows(element)]
+            yield from (Line(text, "row") for text in _table_rows(element))
             continue
         text = squash("".join(t.text or "" for t in element.iter(_W + "t")))
         if not text:
@@ -45,12 +49,28 @@ def read(raw: bytes) -> Parsed:
         style = styles.get(_style_id(element) or "", "")
         level = _heading_level(style)
         if level == 0:
-            title = title or text
+            title.append(text)
         elif level is not None:
-            outline.heading(level, text)
+            yield Line(text, "heading", level=level)
+        elif _is_list(element, style):
+            yield Line(text, "item")
         else:
-            blocks.append(outline.block(text, in_list=_is_list(element, style)))
-    return Parsed(blocks, {k: v for k, v in meta.items() if v}, title)
+            yield Line(text, "para", bold=_all_bold(element))
+
+
+def _all_bold(paragraph: Any) -> bool:
+    """Every run with text is bold: a heading typed as a bold paragraph."""
+    runs = [
+        r
+        for r in paragraph.iter(_W + "r")
+        if "".join(t.text or "" for t in r.iter(_W + "t")).strip()
+    ]
+    return bool(runs) and all(_bold(r) for r in runs)
+
+
+def _bold(run: Any) -> bool:
+    flag = run.find(f"{_W}rPr/{_W}b")
+    return flag is not None and flag.get(_W + "val", "true") not in ("0", "false")
 
 
 def _open(raw: bytes) -> Any:
