@@ -38,7 +38,12 @@ from bot.index.versions import (
     publish,
     write_staging,
 )
-from bot.ingest.chunking import chunk_document, embedding_text, sentence_windows
+from bot.ingest.chunking import (
+    EMBEDDING_TEXT_VERSION,
+    chunk_document,
+    embedding_text,
+    sentence_windows,
+)
 from bot.ingest.documents import find_documents, load_document, source_of
 from bot.ingest.metadata import load_catalogue
 from bot.records import Chunk, Document
@@ -265,7 +270,8 @@ def _vectors(
 
     A chunk whose id the previous version holds keeps its stored rows: its text, place and
     therefore its windows are unchanged, so nothing is embedded again."""
-    stored = stored_rows(previous) if previous else {}
+    same_texts = previous and previous.manifest.embedding_text_version == EMBEDDING_TEXT_VERSION
+    stored = stored_rows(previous) if previous and same_texts else {}
     rows: dict[int, list[np.ndarray]] = {}
     todo: list[tuple[int, str]] = []
     for i, chunk in enumerate(chunks):
@@ -303,6 +309,7 @@ def _manifest(corpus: _Corpus, model: str, shape: tuple[int, ...], kind: str) ->
         format_version=FORMAT_VERSION,
         dense_index=kind,
         parser_version=PARSER_VERSION,
+        embedding_text_version=EMBEDDING_TEXT_VERSION,
         model=model,
         dimension=shape[1],
         normalized=True,

@@ -45,6 +45,7 @@ class Manifest(BaseModel):
     format_version: int
     dense_index: str = "flat"  # "flat" (exact) or "hnsw" (approximate, for large corpora)
     parser_version: int  # files unchanged since a build with the same parser are not re-read
+    embedding_text_version: int = 1  # stored vectors are reused only from the same version
     model: str
     dimension: int
     normalized: bool

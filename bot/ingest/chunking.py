@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 
-from bot.records import Block, Chunk, Document
+from bot.records import Block, Chunk, Document, Kind
 from bot.text import split_sentences, word_count
 
 SHORT_WORDS = 25  # a paragraph shorter than this is joined to the next one under its heading
@@ -14,6 +14,9 @@ MAX_WORDS = 160  # joined groups stay under this; a longer single paragraph is s
 SPLIT_WORDS = 200  # a paragraph longer than this is split at sentence boundaries
 WINDOW_MIN_PASSAGE_WORDS = 50  # passages this long also get one embedding per sentence
 WINDOW_MIN_SENTENCE_WORDS = 6
+FINDINGS_LABEL = "Inspection findings (Ofsted)"
+# Bump when embedding_text() changes: stored vectors of another version are not reused.
+EMBEDDING_TEXT_VERSION = 2
 
 
 def chunk_document(doc: Document) -> list[Chunk]:
@@ -51,8 +54,14 @@ def chunk_document(doc: Document) -> list[Chunk]:
 
 
 def embedding_text(chunk: Chunk) -> str:
-    """What is embedded and searched: the passage with its title and headings for context."""
-    headings = ". ".join(chunk.heading_path)
+    """What is embedded and searched: the passage with its title and headings for context,
+    and for a finding whose title does not say what it is, that it is one ("what did Ofsted
+    find about ..." asks for findings; a letter titled "Focused visit to Westmere children's
+    services" never names Ofsted)."""
+    unnamed = chunk.kind is Kind.FINDINGS and "ofsted" not in chunk.title.lower()
+    context = [FINDINGS_LABEL] if unnamed else []
+    context += chunk.heading_path
+    headings = ". ".join(context)
     return f"{headings}. {chunk.text}" if headings else chunk.text
 
 
