@@ -5,7 +5,8 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from slack_bolt import App, BoltResponse
+from slack_bolt import App, BoltContext, BoltResponse
+from slack_bolt.middleware.request_verification import RequestVerification
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import (
     ConnectionErrorRetryHandler,
@@ -17,6 +18,7 @@ from bot.errors import ConfigError
 from bot.settings import Settings
 from bot.slack.listeners import register_listeners
 from bot.slack.replies import SlackDeps
+from bot.slack.verify import WITHOUT_BODY
 
 log = logging.getLogger(__name__)
 
@@ -47,13 +49,27 @@ def create_app(settings: Settings, deps: SlackDeps, *, client: WebClient | None 
         request_verification_enabled=secret is not None,
         logger=logging.getLogger("bot.slack.bolt"),
     )
+    # Bolt's own signature check would log an unverified body whole when it fails.
+    logging.getLogger(f"slack_bolt.{RequestVerification.__name__}").addFilter(WITHOUT_BODY)
     register_listeners(app, deps)
 
     @app.error
     def on_error(
-        error: Exception, body: dict[str, Any], client: WebClient, respond: Any
+        error: Exception,
+        body: dict[str, Any],
+        context: BoltContext,
+        client: WebClient,
+        respond: Any,
     ) -> BoltResponse:
         """The trace goes to the log; the person who asked gets one short, friendly line."""
+        if context.authorize_result is None:
+            # Bolt authorizes only after the signature check passes (or in Socket Mode, whose
+            # connection is authenticated), so this body is unverified: act on nothing in it.
+            log.warning(
+                "a request failed before it was verified (%s); nothing in it was acted on",
+                type(error).__name__,
+            )
+            return BoltResponse(status=401, body="")
         log.error("listener failed", exc_info=error)
         message = deps.templates.render("slack_error")
         try:

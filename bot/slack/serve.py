@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
+from http import HTTPStatus
 from typing import Any
 
-from slack_bolt import App
-from slack_bolt.adapter.wsgi import SlackRequestHandler
+from slack_bolt import App, BoltRequest
+from slack_bolt.adapter.wsgi.http_request import WsgiHttpRequest
+from slack_bolt.adapter.wsgi.http_response import WsgiHttpResponse
 
 from bot.errors import ConfigError
 from bot.settings import Settings
+from bot.slack.verify import MAX_BODY_BYTES, Refusal, RequestGate
 
 log = logging.getLogger(__name__)
 EVENTS_PATH = "/slack/events"
@@ -19,16 +22,65 @@ HTTP_THREADS = 8
 
 
 def wsgi_app(app: App) -> Callable[..., Iterable[bytes]]:
-    """Slack's requests at /slack/events, and GET /healthz for the load balancer."""
-    slack = SlackRequestHandler(app, path=EVENTS_PATH)
+    """Slack's requests at POST /slack/events, and GET /healthz for the load balancer.
+
+    This is the trust boundary: Bolt sees a request only once RequestGate has checked its
+    size, signature and timestamp and that it is not a replay."""
+    gate = RequestGate(_signing_secret(app))
 
     def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-        if environ.get("PATH_INFO") == "/healthz":
-            start_response("200 OK", [("Content-Type", "text/plain")])
-            return [b"ok\n"]
-        return slack(environ, start_response)
+        path = environ.get("PATH_INFO")
+        if path == "/healthz":
+            return _plain(start_response, HTTPStatus.OK, "ok\n")
+        if path != EVENTS_PATH or environ.get("REQUEST_METHOD") != "POST":
+            return _plain(start_response, HTTPStatus.NOT_FOUND, "Not Found")
+        admitted = gate.admit(environ)
+        if isinstance(admitted, Refusal):
+            return _plain(start_response, admitted.status, admitted.reason)
+        request = _bolt_request(environ, admitted.body)
+        if request is None:
+            return _plain(start_response, HTTPStatus.BAD_REQUEST, "malformed request body")
+        response = app.dispatch(request)
+        return _send(start_response, response.status, response.headers, response.body)
 
     return application
+
+
+def _signing_secret(app: App) -> str:
+    # Bolt's App has no public accessor for the secret it was built with; the gate must
+    # check with the very same one.
+    secret = str(getattr(app, "_signing_secret", "") or "")
+    if not secret.strip():
+        raise ConfigError(
+            "SLACK_SIGNING_SECRET is not set: HTTP mode verifies every request with it."
+        )
+    return secret
+
+
+def _bolt_request(environ: dict[str, Any], body: str) -> BoltRequest | None:
+    """Bolt's request from a verified body; None if the body is not a Slack payload (Bolt
+    parses it here, and would otherwise fail with a trace)."""
+    headers = WsgiHttpRequest(environ).get_headers()
+    try:
+        return BoltRequest(body=body, query=environ.get("QUERY_STRING", ""), headers=headers)
+    except (ValueError, TypeError, AttributeError) as error:  # bad JSON; a list, not an object
+        log.warning("refused a signed request whose body is malformed (%s)", type(error).__name__)
+        return None
+
+
+def _plain(start_response: Callable[..., Any], status: int, text: str) -> Iterable[bytes]:
+    return _send(start_response, status, {"content-type": ["text/plain; charset=utf-8"]}, text)
+
+
+def _send(
+    start_response: Callable[..., Any],
+    status: int,
+    headers: dict[str, Sequence[str]],
+    body: str,
+) -> Iterable[bytes]:
+    response = WsgiHttpResponse(status, headers, body)
+    start_response(response.status, response.get_headers())
+    return response.get_body()
 
 
 class HttpServer:
@@ -38,7 +90,13 @@ class HttpServer:
         from waitress import create_server
 
         self._server: Any = create_server(
-            wsgi_app(app), host=host, port=port, threads=HTTP_THREADS, ident="practice-bot"
+            wsgi_app(app),
+            host=host,
+            port=port,
+            threads=HTTP_THREADS,
+            ident="practice-bot",
+            # waitress buffers a body before the app sees it: refuse a large one as it arrives.
+            max_request_body_size=MAX_BODY_BYTES,
         )
         self._thread: threading.Thread | None = None
 

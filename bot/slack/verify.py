@@ -1,0 +1,153 @@
+"""The trust boundary for Slack's HTTP requests: the body is read (capped), the signature and
+timestamp checked and replays refused before anything parses, logs or acts on the body."""
+
+from __future__ import annotations
+
+import heapq
+import logging
+import re
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from http import HTTPStatus
+from typing import Any
+
+from slack_sdk.signature import Clock, SignatureVerifier
+
+log = logging.getLogger(__name__)
+
+# Slack's payloads are small: the largest this bot gets is a button click carrying the clicked
+# message, at most 50 blocks of 3,000 characters (blocks.py), about 210 KB form-encoded. A
+# bigger body is refused unread, so nobody can make the bot buffer or hash megabytes.
+MAX_BODY_BYTES = 256 * 1024
+# Slack's rule, which SignatureVerifier applies: a timestamp further than this from now is
+# refused, so a signature can be replayed only while its timestamp is within this window.
+SIGNATURE_WINDOW_SECONDS = 5 * 60
+# Far above Slack's request rate for one workspace in five minutes; bounds the memory.
+MAX_REMEMBERED_SIGNATURES = 50_000
+_TIMESTAMP = re.compile(r"[0-9]{1,12}")  # ASCII digits only: int() also takes " 1", "+1", "1_0"
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """The HTTP answer given instead of handing the request to Bolt."""
+
+    status: HTTPStatus
+    reason: str = ""
+
+
+@dataclass(frozen=True)
+class Verified:
+    """A request body whose signature matched; only now may it be parsed."""
+
+    body: str
+
+
+class SeenSignatures:
+    """Signatures already let through, each kept until its timestamp is too old to pass the
+    check again (a replay after that is refused as stale); thread-safe, at most `limit` kept."""
+
+    def __init__(
+        self, *, limit: int = MAX_REMEMBERED_SIGNATURES, clock: Callable[[], float] = time.time
+    ) -> None:
+        self._limit = limit
+        self._clock = clock
+        self._expiry: dict[str, int] = {}
+        self._queue: list[tuple[int, str]] = []  # a heap, soonest expiry first
+        self._lock = threading.Lock()
+
+    def first(self, signature: str, timestamp: int) -> bool:
+        """True the first time this signature is seen, and it is remembered."""
+        with self._lock:
+            now = self._clock()
+            while self._queue and self._queue[0][0] < now:
+                self._forget_oldest()
+            if signature in self._expiry:
+                return False
+            while len(self._expiry) >= self._limit:
+                self._forget_oldest()
+            expiry = timestamp + SIGNATURE_WINDOW_SECONDS
+            self._expiry[signature] = expiry
+            heapq.heappush(self._queue, (expiry, signature))
+            return True
+
+    def _forget_oldest(self) -> None:
+        _, signature = heapq.heappop(self._queue)
+        del self._expiry[signature]
+
+    def __len__(self) -> int:
+        return len(self._expiry)
+
+
+class RequestGate:
+    """Admits a request to Bolt only if its body is small, signed by Slack and not a replay."""
+
+    def __init__(self, signing_secret: str, *, clock: Clock | None = None) -> None:
+        clock = clock or Clock()
+        self._verifier = SignatureVerifier(signing_secret, clock=clock)
+        self._seen = SeenSignatures(clock=clock.now)
+
+    def admit(self, environ: Mapping[str, Any]) -> Verified | Refusal:
+        """The verified body, or why not. Nothing from the body is logged either way."""
+        body = read_body(environ)
+        if isinstance(body, Refusal):
+            return body
+        timestamp = environ.get("HTTP_X_SLACK_REQUEST_TIMESTAMP", "")
+        signature = environ.get("HTTP_X_SLACK_SIGNATURE", "")
+        problem = self._problem(body, timestamp, signature)
+        if problem:
+            log.warning("refused a request to the Slack endpoint: %s", problem)
+            return Refusal(HTTPStatus.UNAUTHORIZED, "invalid request")
+        if not self._seen.first(signature, int(timestamp)):
+            # The same signature means the same timestamp and body: already acted on once, so
+            # a captured request played back (or a doubled delivery) is acknowledged, not run.
+            log.warning("ignored a replayed request to the Slack endpoint")
+            return Refusal(HTTPStatus.OK)
+        return Verified(body.decode("utf-8"))
+
+    def _problem(self, body: bytes, timestamp: str, signature: str) -> str | None:
+        """Why the request is not Slack's, or None; a reason never quotes the body."""
+        if not timestamp or not signature:
+            return "no signature headers"
+        if not _TIMESTAMP.fullmatch(timestamp):
+            return "the timestamp is not a number"
+        try:
+            if self._verifier.is_valid(body, timestamp, signature):
+                return None
+        except UnicodeDecodeError:
+            return "the body is not UTF-8"
+        return "the signature does not match or the timestamp is out of date"
+
+
+def read_body(environ: Mapping[str, Any]) -> bytes | Refusal:
+    """At most MAX_BODY_BYTES of the body: a larger one is refused before it is read."""
+    declared = environ.get("CONTENT_LENGTH") or ""
+    stream = environ.get("wsgi.input")
+    if stream is None:
+        return b""
+    if declared:
+        if not declared.isascii() or not declared.isdigit():
+            return Refusal(HTTPStatus.BAD_REQUEST, "invalid Content-Length")
+        if int(declared) > MAX_BODY_BYTES:
+            return Refusal(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "request body too large")
+        return bytes(stream.read(int(declared)))
+    if not environ.get("wsgi.input_terminated"):
+        return b""  # PEP 3333: no Content-Length and no end marker means no body
+    body = bytes(stream.read(MAX_BODY_BYTES + 1))
+    if len(body) > MAX_BODY_BYTES:
+        return Refusal(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "request body too large")
+    return body
+
+
+class WithoutBody(logging.Filter):
+    """Bolt's own signature check logs the whole unverified body at INFO when it fails; keep
+    the fact, drop the body (question text, names, the response_url)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if str(record.msg).startswith("Invalid request signature detected"):
+            record.msg, record.args = "Invalid request signature detected (body not logged)", ()
+        return True
+
+
+WITHOUT_BODY = WithoutBody()  # one instance: adding it again to a logger is then a no-op
