@@ -79,7 +79,8 @@ def _document(
     blocks = without_repeated_headings(parsed.blocks)
     text_reviewed, text_due = parsed.reviewed, parsed.review_due
     title = _title(entry, parsed, path)
-    kind = _kind(kind_of(source, entry.kind or meta.get("kind"), blocks, parsed.letterhead), source)
+    declared_kind = entry.kind or meta.get("kind")
+    kind = _kind(kind_of(source, declared_kind, blocks, parsed.letterhead, title), source)
     declared_date = meta.get("last_reviewed") or meta.get("date") if parsed.declared else None
     letter = letter_date(parsed.letterhead, blocks) if kind is Kind.FINDINGS else None
     date = _as_date(

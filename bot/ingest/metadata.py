@@ -31,8 +31,8 @@ _OFSTED_LETTER = re.compile(
     r"\b(?:focused visit|inspection of|monitoring visit|joint targeted area inspection)\b", re.I
 )
 _AUTHORITY = re.compile(
-    r"\b(?:focused visit|monitoring visit|inspection) (?:to|of) (?P<la>[A-Z][\w'’ -]{2,40}?)"
-    r"(?:'s|’s)? (?:local authority )?children'?s services",
+    r"\b(?i:focused visit|monitoring visit|inspection) (?i:to|of) (?P<la>[A-Z][\w'’ -]{2,40}?)"
+    r"(?:'s|’s)? (?i:local authority )?(?i:children'?s services)",
 )
 
 
@@ -82,7 +82,9 @@ def clean_title(title: str) -> str:
     return title[:MAX_TITLE_CHARS].strip()
 
 
-def kind_of(source: str, declared: Any, blocks: list[Block], letterhead: str) -> Kind | str:
+def kind_of(
+    source: str, declared: Any, blocks: list[Block], letterhead: str, title: str
+) -> Kind | str:
     """Inspection findings if declared so, kept in a findings folder, or written as an
     Ofsted letter; otherwise guidance. A declared kind that is not a kind is returned as
     text, for the caller to refuse by name."""
@@ -94,7 +96,9 @@ def kind_of(source: str, declared: Any, blocks: list[Block], letterhead: str) ->
     folders = {part.lower() for part in Path(source).parts[:-1]}
     if folders & _FINDINGS_FOLDERS:
         return Kind.FINDINGS
-    opening = letterhead + " " + " ".join(b.text for b in blocks[:6])
+    first = blocks[:6]
+    opening = " ".join([letterhead, title, *(h for b in first for h in b.heading_path)])
+    opening += " " + " ".join(b.text for b in first)
     if "ofsted" in opening.lower() and _OFSTED_LETTER.search(opening):
         return Kind.FINDINGS
     return Kind.GUIDANCE

@@ -156,7 +156,7 @@ _DATE_ONLY = re.compile(r"^\d{1,2}(?:st|nd|rd|th)?\s+[A-Z][a-z]+\.?\s+\d{4}$")
 @dataclass(frozen=True)
 class Recovered:
     blocks: list[Block]
-    first_heading: str | None  # the title: the last of the headings the document opens with
+    first_heading: str | None  # the title: the first heading it opens with, publisher aside
     letterhead: str = ""  # a letter's address block and date, kept out of the passages
     reviewed: dt.date | None = None  # "This chapter was updated in March 2025"
     review_due: dt.date | None = None  # "Review date: 1 May 2027"
@@ -178,7 +178,7 @@ class _Recovery:
         self.paused = False  # a blank line followed the open paragraph
         self.reviewed: dt.date | None = None
         self.review_due: dt.date | None = None
-        self.leading: list[str] = []  # headings before anything else: the title is the last
+        self.leading: list[str] = []  # headings before anything else: one is the title
         self.started = False
         self.next: Line | None = None  # the line after this one, to tell headings from wraps
 
@@ -335,10 +335,25 @@ def recover(lines: Iterable[Line]) -> Recovered:
         state.next = queue[i + 1] if i + 1 < len(queue) else None
         state.feed(line)
     state.flush()
-    title = state.leading[-1] if state.leading else state.first_heading
+    titles = [h for h in state.leading if not _publisher(h)]
+    title = titles[0] if titles else state.first_heading
     return Recovered(
         state.blocks, title, letterhead, reviewed=state.reviewed, review_due=state.review_due
     )
+
+
+# A line naming who publishes the document, above its title ("Westmere Children's Services
+# Procedures Manual", "Westmere Borough Council"): not the title.
+_ORGANISATION = re.compile(
+    r"\b(?:council|manual|services?|authority|partnership|board|trust|department|directorate)$",
+    re.I,
+)
+
+
+def _publisher(line: str) -> bool:
+    """A proper name ending in an organisation word, every word capitalised."""
+    words = re.findall(r"[A-Za-z][\w'’-]*", line)
+    return bool(_ORGANISATION.search(line)) and all(w[0].isupper() for w in words)
 
 
 LETTERHEAD_LINES = 40  # a salutation further in than this is not opening a letter

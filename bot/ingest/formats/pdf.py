@@ -7,6 +7,7 @@ import io
 import re
 from collections import Counter
 
+from bot.ingest.dates import find_dates
 from bot.ingest.formats import Parsed, UnreadableFile
 from bot.ingest.structure import Line, recover
 from bot.text import squash
@@ -46,9 +47,13 @@ def read(raw: bytes) -> Parsed:
         for line, width in zip(page, [_width(page)] * len(page), strict=True)
         if _shape(line) not in running
     ]
+    parsed = Parsed.recovered(recover(lines), meta)
     # A running footer may be the only place the dates are ("Amended March 2025").
-    edge = [Line(text) for text in _edge_texts(page_lines, running)]
-    return Parsed.recovered(recover([*edge, Line(""), *lines]), meta)
+    for found in (find_dates(text) for text in _edge_texts(page_lines, running)):
+        if found.only_dates:
+            parsed.reviewed = parsed.reviewed or found.reviewed
+            parsed.review_due = parsed.review_due or found.review_due
+    return parsed
 
 
 def _edge_texts(pages: list[list[str]], running: set[str]) -> list[str]:
