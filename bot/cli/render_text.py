@@ -40,5 +40,5 @@ def render_citation(passage: Passage, answer: Answer, templates: Templates) -> l
     lines += textwrap.wrap(
         f"“{passage.quote}”", WIDTH, initial_indent="    ", subsequent_indent="    "
     )
-    lines.append(f"    {chunk.source}")
+    lines.append(f"    {chunk.url or chunk.source}")
     return lines

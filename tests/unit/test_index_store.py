@@ -186,3 +186,32 @@ def test_sentence_windows_can_be_turned_off(knowledge: Path, tmp_path: Path) -> 
     without = load_index(tmp_path / "without", model=FakeEmbedder.name).manifest
     assert with_windows.row_count == with_windows.chunk_count + 8
     assert without.row_count == without.chunk_count
+
+
+def test_removing_a_document_reports_the_topics_no_document_covers_any_more(
+    knowledge: Path, tmp_path: Path
+) -> None:
+    index_dir = tmp_path / "index"
+    build_index(knowledge, index_dir, FakeEmbedder())
+    (knowledge / "guidance" / "plans.md").unlink()  # replaced by nothing
+    report = build_index(knowledge, index_dir, FakeEmbedder())
+    assert report.removed == ["guidance/plans.md"]
+    assert report.uncovered == [
+        "Child protection plans — Review conferences",
+        "Child protection plans — Second or subsequent plans",
+    ]
+    assert "no document covers these any more" in report.describe()
+
+
+def test_a_replacement_that_covers_the_same_topics_leaves_no_gap(
+    knowledge: Path, tmp_path: Path
+) -> None:
+    index_dir = tmp_path / "index"
+    build_index(knowledge, index_dir, FakeEmbedder())
+    (knowledge / "guidance" / "plans.md").unlink()
+    (knowledge / "guidance" / "local-plans.txt").write_text(
+        "Child protection plans\n\n4.1 Second or subsequent plans\nA child can have a second "
+        "plan.\n\n4.2 Review conferences\nThe first review is within 3 months.\n",
+        encoding="utf-8",
+    )
+    assert build_index(knowledge, index_dir, FakeEmbedder()).uncovered == []
