@@ -157,23 +157,40 @@ class Passage:
     lead_sentence: str
 
 
+class Outcome(StrEnum):
+    """What the sources did with a question."""
+
+    ANSWERED = "answered"  # a passage says what was asked
+    RELATED = "related"  # the sources discuss the topic but do not answer this question
+    NOT_FOUND = "not_found"  # nothing in the sources is about it
+
+
 @dataclass(frozen=True)
 class Answer:
-    """The reply to one question: a lead and its passages, or an abstention."""
+    """The reply to one question: a lead and its passages, passages that are only related, or
+    an honest "not found"."""
 
     question: str
     answered: bool
     text: str
-    passages: tuple[Passage, ...]
+    passages: tuple[Passage, ...]  # for a related outcome: the related passages, at most two
     notices: tuple[str, ...] = ()
     today: dt.date | None = None
     # Set when personal data was removed from the question: shown to the asker only.
     privacy_note: str | None = None
+    related: bool = False  # not answered, but the passages are on the question's topic
+
+    @property
+    def outcome(self) -> Outcome:
+        if self.answered:
+            return Outcome.ANSWERED
+        return Outcome.RELATED if self.related else Outcome.NOT_FOUND
 
     def to_json(self) -> dict[str, Any]:
         return {
             "question": self.question,
             "answered": self.answered,
+            "outcome": self.outcome.value,
             "answer": self.text,
             "notices": list(self.notices),
             "privacy_note": self.privacy_note,

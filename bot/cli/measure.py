@@ -19,11 +19,34 @@ from bot.settings import Settings
 )
 @click.option("--verbose", "-v", is_flag=True, help="List every question with its result.")
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+@click.option(
+    "--corpus",
+    type=click.Choice(["starter", "manual", "replaced", "all"]),
+    help="Evaluate a whole corpus (its tuning and held-out parts apart) instead of FILE.",
+)
+@click.option(
+    "--safety-net/--no-safety-net",
+    default=True,
+    show_default=True,
+    help="With --corpus: keep the glossary's uncovered-topics refusals on, or report without.",
+)
 @with_settings
-def evaluate(file: Path | None, verbose: bool, as_json: bool, *, settings: Settings) -> None:
-    """Run the evaluation set (default tests/eval/questions.yaml): hit@1, hit@3, MRR, abstention."""
+def evaluate(
+    file: Path | None,
+    verbose: bool,
+    as_json: bool,
+    corpus: str | None,
+    safety_net: bool,
+    *,
+    settings: Settings,
+) -> None:
+    """Run an evaluation set (default tests/eval/questions.yaml) or whole corpora: hit@1,
+    hit@3, MRR, answered / related / not found, wrongly answered, lead carries the answer."""
     from bot.devtools.evaluation import DEFAULT_SET, format_report, load_cases, run_eval
 
+    if corpus is not None:
+        _evaluate_corpora(corpus, safety_net=safety_net, as_json=as_json, settings=settings)
+        return
     runtime = open_runtime(settings)
     report = run_eval(runtime.current(), load_cases(file or DEFAULT_SET))
     click.echo(
@@ -31,6 +54,25 @@ def evaluate(file: Path | None, verbose: bool, as_json: bool, *, settings: Setti
         if as_json
         else format_report(report, verbose=verbose)
     )
+
+
+def _evaluate_corpora(name: str, *, safety_net: bool, as_json: bool, settings: Settings) -> None:
+    from bot.devtools.corpora import CORPORA
+    from bot.devtools.corpus_eval import evaluate_corpus, format_corpus
+    from bot.runtime import make_embedder
+
+    embedder = make_embedder(settings)
+    results = {}
+    for each in CORPORA if name == "all" else [name]:
+        report = evaluate_corpus(each, embedder, safety_net=safety_net)
+        results[each] = {
+            "tuning": report.split(holdout=False).summary(),
+            "held_out": report.split(holdout=True).summary(),
+        }
+        if not as_json:
+            click.echo(format_corpus(each, report, safety_net=safety_net))
+    if as_json:
+        click.echo(json.dumps(results, indent=2))
 
 
 @click.command()

@@ -45,6 +45,9 @@ class Expected(BaseModel):
         return True
 
 
+FAMILIAR = ("familiar", "near-domain")  # uses the sources' words, asks what they do not say
+
+
 class Case(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -57,8 +60,18 @@ class Case(BaseModel):
 
 
 class EvalSet(BaseModel):
-    in_scope: list[Case]
-    out_of_scope: list[Case]
+    holdout: bool = False  # every case of the file is held out (no threshold tuned on it)
+    in_scope: list[Case] = []
+    out_of_scope: list[Case] = []
+
+    def cases(self) -> list[tuple[Case, bool]]:
+        """(case, in scope) with the file's holdout flag applied to each case."""
+        marked = [
+            (c.model_copy(update={"holdout": True}) if self.holdout else c, inside)
+            for inside, group in ((True, self.in_scope), (False, self.out_of_scope))
+            for c in group
+        ]
+        return marked
 
 
 @dataclass(frozen=True)
@@ -68,6 +81,8 @@ class Outcome:
     rank: int | None  # 1-based rank of the first correct passage among the citations
     retrieval_rank: int | None  # the same among the first ten retrieved passages
     cited: tuple[str, ...]
+    outcome: str = "not_found"  # answered, related or not_found
+    lead_ok: bool | None = None  # the answer's first line carries a lead phrase (if it has any)
 
 
 @dataclass(frozen=True)
@@ -95,7 +110,30 @@ class EvalReport:
             "near_domain_abstained": sum(not o.answered for o in near) / (len(near) or 1),
             "abstention_accuracy": (answered_in + abstained_out)
             / ((len(self.in_scope) + len(self.out_of_scope)) or 1),
+        } | self._outcomes()
+
+    def _outcomes(self) -> dict[str, float | int]:
+        familiar = [o for o in self.out_of_scope if o.case.tag in FAMILIAR]
+        leads = [o.lead_ok for o in self.in_scope if o.lead_ok is not None]
+        n = len(self.in_scope) or 1
+        return {
+            "in_scope_related": sum(o.outcome == "related" for o in self.in_scope) / n,
+            "in_scope_not_found": sum(o.outcome == "not_found" for o in self.in_scope) / n,
+            "wrongly_answered": sum(o.answered for o in self.out_of_scope)
+            / (len(self.out_of_scope) or 1),
+            "familiar": len(familiar),
+            "familiar_not_answered": sum(not o.answered for o in familiar) / (len(familiar) or 1),
+            "familiar_related": sum(o.outcome == "related" for o in familiar)
+            / (len(familiar) or 1),
+            "lead_carries_answer": sum(leads) / (len(leads) or 1),
+            "leads_checked": len(leads),
         }
+
+    def split(self, *, holdout: bool) -> EvalReport:
+        return EvalReport(
+            [o for o in self.in_scope if o.case.holdout == holdout],
+            [o for o in self.out_of_scope if o.case.holdout == holdout],
+        )
 
 
 def load_cases(path: Path) -> EvalSet:
@@ -106,22 +144,33 @@ def load_cases(path: Path) -> EvalSet:
 
 
 def run_eval(answerer: Answerer, cases: EvalSet) -> EvalReport:
-    return EvalReport(
-        [_run(answerer, c) for c in cases.in_scope],
-        [_run(answerer, c) for c in cases.out_of_scope],
-    )
+    return run_cases(answerer, cases.cases())
+
+
+def run_cases(answerer: Answerer, cases: list[tuple[Case, bool]]) -> EvalReport:
+    """Every case of one or more files (holdout flags applied), in scope or not."""
+    outcomes = [(_run(answerer, case), inside) for case, inside in cases]
+    return EvalReport([o for o, i in outcomes if i], [o for o, i in outcomes if not i])
 
 
 def _run(answerer: Answerer, case: Case) -> Outcome:
     answer = answerer.answer(case.q)
     cited = [p.hit.chunk for p in answer.passages]
     retrieved = [h.chunk for h in answerer.retriever.retrieve(answer.question, limit=10).hits]
+    first_line = answer.text.splitlines()[0].lower() if answer.text else ""
+    lead_ok = (
+        any(squash(p).lower() in first_line for p in case.lead)
+        if case.lead and answer.answered
+        else None
+    )
     return Outcome(
         case=case,
         answered=answer.answered,
         rank=_first_match(case, cited) if answer.answered else None,
         retrieval_rank=_first_match(case, retrieved),
         cited=tuple(f"{c.source} · {c.section}" for c in cited),
+        outcome=answer.outcome.value,
+        lead_ok=lead_ok,
     )
 
 
@@ -142,6 +191,7 @@ def format_report(report: EvalReport, *, verbose: bool = False) -> str:
         f"(general {s['general_out_of_scope_abstained']:.3f}, "
         f"near-domain {s['near_domain_abstained']:.3f})",
         f"abstention accuracy {s['abstention_accuracy']:.3f}",
+        format_outcomes(s),
     ]
     misses = [o for o in report.in_scope if o.rank is None or o.rank > 1]
     wrong = [o for o in report.out_of_scope if o.answered]
@@ -153,5 +203,19 @@ def format_report(report: EvalReport, *, verbose: bool = False) -> str:
         if o.rank != 1:
             lines += [f"      cited: {c}" for c in o.cited]
     for o in report.out_of_scope if verbose else wrong:
-        lines.append(f"  [{'ANSWERED' if o.answered else 'abstained'}] {o.case.q}")
+        lines.append(f"  [{'ANSWERED' if o.answered else o.outcome}] {o.case.q}")
+    for o in report.in_scope:
+        if o.lead_ok is False:
+            lines.append(f"  [lead lacks {'/'.join(o.case.lead)}] {o.case.q}")
     return "\n".join(lines)
+
+
+def format_outcomes(s: dict[str, float | int]) -> str:
+    return (
+        f"in scope: answered {s['in_scope_answered']:.3f}, related {s['in_scope_related']:.3f}, "
+        f"not found {s['in_scope_not_found']:.3f}; lead carries the answer "
+        f"{s['lead_carries_answer']:.3f} ({s['leads_checked']} checked)\n"
+        f"out of scope: wrongly answered {s['wrongly_answered']:.3f}; familiar "
+        f"({s['familiar']}) not answered {s['familiar_not_answered']:.3f}, related "
+        f"{s['familiar_related']:.3f}"
+    )

@@ -1,0 +1,48 @@
+"""`practice-bot eval --corpus`: every evaluation corpus, its tuning and held-out parts
+reported apart, with or without the glossary's uncovered-topics safety net."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.devtools.corpora import CORPORA, REPO
+from bot.devtools.evaluation import EvalReport, format_outcomes, load_cases, run_cases
+from bot.retrieval.embedder import Embedder
+from bot.settings import Settings
+
+CACHE = REPO / ".cache" / "eval"
+
+
+def evaluate_corpus(
+    name: str, embedder: Embedder, *, safety_net: bool = True, cache: Path = CACHE
+) -> EvalReport:
+    from bot.runtime import start
+
+    corpus = CORPORA[name]
+    knowledge, index = corpus.assemble(cache)
+    settings = Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        knowledge_dir=knowledge,
+        index_dir=index,
+        refuse_unmentioned_terms=safety_net,
+    )
+    answerer = start(settings, embedder=embedder, progress=False).current()
+    cases = [c for path in corpus.sets if path.exists() for c in load_cases(path).cases()]
+    return run_cases(answerer, cases)
+
+
+def format_corpus(name: str, report: EvalReport, *, safety_net: bool) -> str:
+    lines = [f"== {name} ({'with' if safety_net else 'without'} the uncovered-topics list)"]
+    for label, part in (
+        ("tuning", report.split(holdout=False)),
+        ("held out", report.split(holdout=True)),
+    ):
+        if not (part.in_scope or part.out_of_scope):
+            continue
+        s = part.summary()
+        lines += [
+            f"-- {label}: {s['in_scope']} in scope, {s['out_of_scope']} out of scope",
+            f"hit@1 {s['hit@1']:.3f}   hit@3 {s['hit@3']:.3f}   MRR@10 {s['mrr']:.3f}",
+            format_outcomes(s),
+        ]
+    return "\n".join(lines)
