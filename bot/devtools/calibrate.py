@@ -14,9 +14,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from bot.devtools.evidence import Evidence, gather
 from bot.devtools.corpora import CORPORA, REPO
 from bot.devtools.evaluation import load_cases
+from bot.devtools.evidence import Evidence, gather
 from bot.retrieval.embedder import Embedder
 from bot.settings import Settings
 

@@ -1,7 +1,6 @@
 """Features of a question's retrieval, measured for fitting an answer decision (design A in
 docs/RETRIEVAL.md; measured, not adopted): is the best passage on the topic, does it hold the
 question's own ideas in its words, and does it supply what was asked?"""
-does it hold the question's own ideas in its words, and does it supply what was asked?"""
 
 from __future__ import annotations
 
