@@ -99,8 +99,10 @@ def feedback(limit: int, *, settings: Settings) -> None:
         limit=limit
     )
     click.echo(
-        f"{summary.answers} answers, {summary.abstained} abstained "
-        f"({summary.abstention_rate:.0%}); feedback: {summary.helpful} helpful, "
+        f"{summary.answers} answers: {summary.outcomes.get('answered', 0)} answered, "
+        f"{summary.outcomes.get('related', 0)} related only, "
+        f"{summary.outcomes.get('not_found', 0)} not found "
+        f"({summary.abstention_rate:.0%} not answered); feedback: {summary.helpful} helpful, "
         f"{summary.unhelpful} not helpful"
     )
     if summary.most_unhelpful:

@@ -26,6 +26,8 @@ def render_answer(answer: Answer, templates: Templates) -> str:
 def render_citation(passage: Passage, answer: Answer, templates: Templates) -> list[str]:
     chunk = passage.hit.chunk
     facts = [badge(chunk.kind, templates, chunk.status)]
+    if answer.related:
+        facts.insert(0, templates.render("badge_related").upper())
     if when := dated(chunk):
         facts.append(when)
     if chunk.review_due:

@@ -18,7 +18,7 @@ import sqlite3
 import uuid
 from collections import Counter
 from contextlib import AbstractContextManager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.errors import ConfigError
@@ -37,7 +37,8 @@ CREATE TABLE IF NOT EXISTS answers (
     surface TEXT NOT NULL,
     answered INTEGER NOT NULL,
     chunk_ids TEXT NOT NULL,
-    citations TEXT NOT NULL
+    citations TEXT NOT NULL,
+    outcome TEXT
 );
 CREATE TABLE IF NOT EXISTS feedback (
     answer_id TEXT NOT NULL REFERENCES answers(id),
@@ -59,11 +60,12 @@ class UnhelpfulAnswer:
 @dataclass(frozen=True)
 class UsageSummary:
     answers: int
-    abstained: int
+    abstained: int  # related and not found together: not answered
     helpful: int
     unhelpful: int
     most_unhelpful: list[UnhelpfulAnswer]
     most_cited: list[tuple[str, int]]
+    outcomes: dict[str, int] = field(default_factory=dict)  # answered / related / not_found
 
     @property
     def abstention_rate(self) -> float:
@@ -82,6 +84,7 @@ class UsageStore:
             self._key = _load_or_create_key(path.with_suffix(".key"))
             with self._connect() as db:
                 db.executescript(SCHEMA)
+                _add_outcome_column(db)
         except (OSError, ValueError, sqlite3.Error) as exc:
             # Answering goes on without usage records; the admin sees this in the log.
             self.broken = f"{path}: {exc}"
@@ -111,10 +114,16 @@ class UsageStore:
             int(answer.answered),
             json.dumps([c.id for c in chunks]),
             json.dumps([f"{c.source} · {c.section}" for c in chunks]),
+            answer.outcome.value,
         )
         try:
             with self._connect() as db:
-                db.execute("INSERT INTO answers VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", row)
+                db.execute(
+                    "INSERT INTO answers (id, created_at, question_hash, question_text, "
+                    "user_hash, surface, answered, chunk_ids, citations, outcome) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    row,
+                )
         except sqlite3.Error as exc:
             log.warning("usage store: answer %s not recorded (%s)", answer_id, exc)
         return answer_id
@@ -165,6 +174,12 @@ class UsageStore:
                 "SELECT COUNT(*), COALESCE(SUM(1 - answered), 0) FROM answers"
             ).fetchone()
             verdicts = dict(db.execute("SELECT verdict, COUNT(*) FROM feedback GROUP BY verdict"))
+            outcomes = dict(
+                db.execute(
+                    "SELECT COALESCE(outcome, CASE answered WHEN 1 THEN 'answered' "
+                    "ELSE 'not_found' END), COUNT(*) FROM answers GROUP BY 1"
+                )
+            )
             unhelpful = db.execute(
                 "SELECT a.question_hash, MAX(a.question_text), COUNT(*), MAX(a.citations) "
                 "FROM feedback f JOIN answers a ON a.id = f.answer_id "
@@ -187,7 +202,16 @@ class UsageStore:
                 for qhash, text, n, c in unhelpful
             ],
             most_cited=cited.most_common(limit),
+            outcomes=outcomes,
         )
+
+
+def _add_outcome_column(db: sqlite3.Connection) -> None:
+    """Stores made before answers had three outcomes gain the column (empty for old rows,
+    which count by their answered flag)."""
+    columns = {row[1] for row in db.execute("PRAGMA table_info(answers)")}
+    if "outcome" not in columns:
+        db.execute("ALTER TABLE answers ADD COLUMN outcome TEXT")
 
 
 def _now() -> str:

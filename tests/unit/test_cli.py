@@ -171,9 +171,14 @@ def test_feedback_summarises_usage(run, settings: Settings) -> None:  # type: ig
 
     store = UsageStore(settings.usage_db)
     store.record_answer(Answer("q", False, "Not found.", ()), user_id="U1", surface="dm")
+    store.record_answer(
+        Answer("q2", False, "Related.", (), related=True), user_id="U1", surface="dm"
+    )
     result = run("feedback")
     assert result.exit_code == 0
-    assert "1 answers, 1 abstained (100%)" in result.output
+    assert "2 answers: 0 answered, 1 related only, 1 not found (100% not answered)" in (
+        result.output
+    )
 
 
 def test_rollback_versions_and_audit_from_the_command_line(run, settings: Settings) -> None:  # type: ignore[no-untyped-def]

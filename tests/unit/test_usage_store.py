@@ -96,3 +96,22 @@ def test_a_corrupt_store_never_stops_answers(tmp_path: Path) -> None:
     assert not store.record_verdict("x", user_id="U1", helpful=True)
     with pytest.raises(ConfigError, match="cannot be read"):
         store.summary()
+
+
+def test_a_store_made_before_outcomes_gains_the_column_and_keeps_its_rows(tmp_path: Path) -> None:
+    import sqlite3
+
+    path = tmp_path / "usage.sqlite3"
+    with sqlite3.connect(path) as db:  # the schema before answers had three outcomes
+        db.execute(
+            "CREATE TABLE answers (id TEXT PRIMARY KEY, created_at TEXT NOT NULL, question_hash "
+            "TEXT NOT NULL, question_text TEXT, user_hash TEXT NOT NULL, surface TEXT NOT NULL, "
+            "answered INTEGER NOT NULL, chunk_ids TEXT NOT NULL, citations TEXT NOT NULL)"
+        )
+        db.execute(
+            "INSERT INTO answers VALUES ('a1', '2026-01-01', 'h', NULL, 'u', 'dm', 1, '[]', '[]')"
+        )
+    db.close()
+    store = UsageStore(path)
+    store.record_answer(_answer("q", answered=False), user_id="U1", surface="dm")
+    assert store.summary().outcomes == {"answered": 1, "not_found": 1}
