@@ -37,6 +37,7 @@ class FakeSlack:
     fail_next: dict[str, list[int]] = field(default_factory=dict)
     delay_next: dict[str, list[float]] = field(default_factory=dict)  # seconds before answering
     files: dict[str, bytes] = field(default_factory=dict)
+    redirects: dict[str, str] = field(default_factory=dict)  # GET path -> Location (a 302)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _changed: threading.Condition = field(init=False)
 
@@ -112,6 +113,11 @@ def _handler(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
             fake.record(
                 Call("GET", {"authorization": self.headers.get("Authorization")}, self.path)
             )
+            if location := fake.redirects.get(self.path):
+                self.send_response(302)
+                self.send_header("Location", location)
+                self.end_headers()
+                return
             name = self.path.rsplit("/", 1)[-1]
             body = fake.files.get(name)
             self.send_response(200 if body is not None else 404)

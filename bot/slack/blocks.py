@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -41,12 +40,12 @@ def answer_message(
     for passage in answer.passages:
         blocks += [{"type": "divider"}, *citation_blocks(passage, answer, templates)]
     buttons = []
+    # Every button carries only the answer id: the listeners look the answer up by it. The
+    # question never goes into a value, where it would travel with a shared message.
     if answer.answered and more:
-        buttons.append(_button("More sources", MORE, _carry(answer_id, answer.question)))
+        buttons.append(_button("More sources", MORE, answer_id))
     if share:
-        buttons.append(
-            _button("Share in channel", SHARE, _carry(answer_id, answer.question), "primary")
-        )
+        buttons.append(_button("Share in channel", SHARE, answer_id, "primary"))
     buttons += [
         _button("Helpful", HELPFUL, answer_id),
         _button("Not helpful", UNHELPFUL, answer_id),
@@ -143,17 +142,6 @@ def _button(label: str, action_id: str, value: str, style: str | None = None) ->
     if style:
         button["style"] = style
     return button
-
-
-def _carry(answer_id: str, question: str) -> str:
-    """A button value carrying the answer id and the question (cut to fit the value limit)."""
-    room = MAX_BUTTON_VALUE - 200
-    return json.dumps({"a": answer_id, "q": question[:room]}, ensure_ascii=False)
-
-
-def parse_carry(value: str) -> tuple[str, str]:
-    data = json.loads(value)
-    return str(data["a"]), str(data["q"])
 
 
 def _clip(text: str, limit: int) -> str:

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import logging
+import threading
+import time
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +28,34 @@ from bot.stores.usage import UsageStore
 
 log = logging.getLogger(__name__)
 WORKING_REACTION = "mag"
+RECENT_SECONDS = 3600.0  # how long 'Share' and 'More sources' work on an answer
+RECENT_LIMIT = 2000  # answers kept at most (a few kB each)
+
+
+class RecentAnswers:
+    """Answers given in the last while, by answer id, so a button carries only the id: a shared
+    answer's buttons travel with the message to the channel, and the question must not."""
+
+    def __init__(self, *, seconds: float = RECENT_SECONDS, limit: int = RECENT_LIMIT) -> None:
+        self.seconds = seconds
+        self.limit = limit
+        self._answers: OrderedDict[str, tuple[float, Answer]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def keep(self, answer_id: str, answer: Answer) -> None:
+        with self._lock:
+            self._answers[answer_id] = (time.monotonic(), answer)
+            while len(self._answers) > self.limit:
+                self._answers.popitem(last=False)
+
+    def get(self, answer_id: str) -> Answer | None:
+        """The answer, or None once it is too old or was pushed out by newer ones."""
+        with self._lock:
+            kept = self._answers.get(answer_id)
+            if kept is None or time.monotonic() - kept[0] > self.seconds:
+                self._answers.pop(answer_id, None)
+                return None
+            return kept[1]
 
 
 @dataclass
@@ -41,20 +72,33 @@ class SlackDeps:
     limiter: RateLimiter
     allowed_channels: frozenset[str] = frozenset()
     seen: SeenOnce = field(default_factory=SeenOnce)
+    recent: RecentAnswers = field(default_factory=RecentAnswers)
+
+    def over_limit(self, user_id: str) -> str | None:
+        """The polite refusal if this person has used up their questions for the minute;
+        asking, sharing, 'More sources' and feedback all count, each an answer's worth of work.
+        """
+        if self.limiter.allow(user_id):
+            return None
+        return self.templates.render("rate_limited", limit=self.limiter.limit)
 
     def reply(self, raw_text: str, *, user_id: str, surface: str, share: bool = False) -> Reply:
         """Answer a Slack message's text; an empty question gets the help text instead, and
         someone over the rate limit a polite message."""
-        if not self.limiter.allow(user_id):
-            text = self.templates.render("rate_limited", limit=self.limiter.limit)
-            return Reply(None, None, text, [_section(text)])
+        if refused := self.over_limit(user_id):
+            return Reply(None, None, refused, [_section(refused)])
         question = question_from_slack(raw_text)
         try:
             answer = self.answerer().answer(question)
         except QuestionError:
             help_text = escape(self.templates.render("help"))
             return Reply(None, None, help_text, [_section(help_text)])
+        return self.render(answer, user_id=user_id, surface=surface, share=share)
+
+    def render(self, answer: Answer, *, user_id: str, surface: str, share: bool = False) -> Reply:
+        """Record an answer given on a surface and keep it for its buttons; its message."""
         answer_id = self.store.record_answer(answer, user_id=user_id, surface=surface)
+        self.recent.keep(answer_id, answer)
         text, blocks = answer_message(answer, self.templates, answer_id=answer_id, share=share)
         log.info(
             "answered %s on %s (answered=%s, %d passages)",

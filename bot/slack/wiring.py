@@ -8,7 +8,7 @@ from slack_sdk import WebClient
 
 from bot.answering.templates import load_examples
 from bot.runtime import Runtime
-from bot.slack.admin import AdminActions, Admins
+from bot.slack.admin import AdminActions, Admins, FileHosts
 from bot.slack.app import create_app
 from bot.slack.rate_limit import RateLimiter
 from bot.slack.replies import SlackDeps
@@ -31,6 +31,7 @@ def slack_deps(runtime: Runtime) -> SlackDeps:
         rebuild=lambda progress: runtime.rebuild(on_progress=progress),
         templates=runtime.templates,
         bot_token=token,
+        file_hosts=FileHosts.for_api(settings.slack_api_url),
     )
     return SlackDeps(
         answerer=runtime.current,

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from bot.answering.templates import Templates
 from bot.index.manifest import DocumentEntry
 from bot.records import Answer, Chunk, Hit, Kind, Passage
-from bot.slack.blocks import MAX_BLOCKS, MAX_SECTION_CHARS, answer_message, home_view, parse_carry
+from bot.slack.blocks import MAX_BLOCKS, MAX_SECTION_CHARS, answer_message, home_view
 from bot.slack.markup import escape, question_from_slack
 from tests.fakes.knowledge import REPO
 
@@ -81,13 +81,19 @@ def test_an_abstention_has_no_more_sources_button() -> None:
     assert actions == ["feedback_helpful", "feedback_unhelpful"]
 
 
-def test_buttons_carry_the_answer_id_and_question() -> None:
+def test_buttons_carry_only_the_answer_id_never_the_question() -> None:
+    # A shared answer's buttons travel with the message in the channel: the question (which
+    # may hold details the personal-data guard missed) is looked up by id, never carried.
     _, blocks = answer_message(_answer(_passage(1, "x")), TEMPLATES, answer_id="a1", share=True)
     buttons = {
         e["action_id"]: e["value"] for b in blocks if b["type"] == "actions" for e in b["elements"]
     }
-    assert parse_carry(buttons["share_answer"]) == ("a1", "question?")
-    assert buttons["feedback_helpful"] == "a1"
+    assert buttons == {
+        "more_sources": "a1",
+        "share_answer": "a1",
+        "feedback_helpful": "a1",
+        "feedback_unhelpful": "a1",
+    }
 
 
 def test_home_view_lists_documents_and_flags_overdue_reviews() -> None:
@@ -155,6 +161,8 @@ def test_rendered_blocks_are_accepted_by_slack_sdk_block_kit_models(text: str, n
         parsed.to_dict()  # runs slack_sdk's validators (lengths, counts); raises if broken
 
 
+# No deadline: the guard's first redact in a process loads its word lists (about 0.3 s).
+@hsettings(deadline=None)
 @given(st.text(max_size=40_000))
 def test_the_question_cleaner_accepts_anything(text: str) -> None:
     from bot.answering.personal_data import PersonalDataGuard

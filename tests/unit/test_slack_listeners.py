@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import io
+import urllib.request
+from typing import Any
 from unittest.mock import MagicMock, call
 
 import pytest
+from pydantic import SecretStr
 
 from bot.runtime import Runtime
-from bot.slack.listeners.actions import verdict_action
+from bot.slack.admin import Admins
+from bot.slack.listeners.actions import more_action, verdict_action
+from bot.slack.listeners.admin import handle_upload, reindex_command
 from bot.slack.listeners.commands import ask_command
 from bot.slack.listeners.events import mention_event, message_event
 from bot.slack.replies import SlackDeps
@@ -78,3 +84,108 @@ def test_feedback_on_an_unknown_answer_says_it_was_not_recorded(deps: SlackDeps)
         respond=respond,
     )
     assert "could not be recorded" in respond.call_args.kwargs["text"]
+
+
+# Issue 11: admin listeners acknowledge first; upload links must be Slack's own.
+
+
+def _admin_deps(deps: SlackDeps) -> SlackDeps:
+    deps.admin.admins = Admins(frozenset({"UADMIN"}), usergroup="SADMINS")
+    return deps
+
+
+def test_reindex_acks_before_it_asks_slack_who_the_admins_are(deps: SlackDeps) -> None:
+    order = MagicMock()
+    order.client.usergroups_users_list.return_value = {"users": []}
+    reindex_command(_admin_deps(deps))(
+        ack=order.ack, command={"user_id": "U1"}, respond=order.respond, client=order.client
+    )
+    assert [c[0] for c in order.mock_calls][:2] == ["ack", "client.usergroups_users_list"]
+    assert "only the bot's admins" in order.respond.call_args.kwargs["text"]
+
+
+class _Opened(io.BytesIO):
+    def __enter__(self) -> _Opened:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+@pytest.fixture
+def opened(monkeypatch: pytest.MonkeyPatch) -> list[urllib.request.Request]:
+    """Every request the bot opens, answered with a small Markdown file (no network)."""
+    requests: list[urllib.request.Request] = []
+
+    def fake_open(self: object, request: urllib.request.Request, *a: object, **k: object) -> Any:
+        requests.append(request)
+        return _Opened(b"# Contact\n\nSupervised contact is reviewed.\n")
+
+    monkeypatch.setattr(urllib.request.OpenerDirector, "open", fake_open)
+    return requests
+
+
+def _upload(deps: SlackDeps, url: str) -> str:
+    client = MagicMock()
+    event = {
+        "channel": "D9",
+        "user": "UADMIN",
+        "files": [{"id": "F1", "name": "contact.md", "size": 40, "url_private_download": url}],
+    }
+    handle_upload(_admin_deps(deps), client, event)
+    return str(client.chat_postMessage.call_args.kwargs["text"])
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://files.slack.com.evil.test/files-pri/T1-F1/contact.md",
+        "https://files.slack.com@evil.test/contact.md",
+        "https://evil.test\\@files.slack.com/contact.md",
+        "https://evil.test/?next=https://files.slack.com/contact.md",
+        "https://evil.test#https://files.slack.com/contact.md",
+        "https://files.slack.com:8443/contact.md",
+        "http://files.slack.com/contact.md",
+        "https://files.slack.com\t.evil.test/contact.md",
+        "https:///files.slack.com/contact.md",
+        "https://files%2eslack%2ecom/contact.md",
+        " file:///etc/passwd",
+        "<URL:file:///etc/passwd>",
+        "data:text/markdown;base64,IyBDb250YWN0Cg==",
+        "ftp://files.slack.com/contact.md",
+        "//files.slack.com/contact.md",
+    ],
+)
+def test_upload_links_off_slacks_file_hosts_are_never_opened(
+    deps: SlackDeps, opened: list[urllib.request.Request], url: str
+) -> None:
+    reply = _upload(deps, url)
+    assert reply == "*contact.md* was not added: the file link is not a Slack file address."
+    assert opened == []
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://files.slack.com/files-pri/T1-F1/download/contact.md",
+        "https://FILES.Slack.com:443/files-pri/T1-F1/download/contact.md",
+        "https://files.slack-gov.com/files-pri/T1-F1/download/contact.md",
+        "https://slack.com/api/files/contact.md",  # the configured Web API's own host
+    ],
+)
+def test_upload_links_on_slacks_file_hosts_are_fetched_with_the_token(
+    deps: SlackDeps, opened: list[urllib.request.Request], url: str
+) -> None:
+    deps.admin.bot_token = SecretStr("xoxb-unit")
+    assert _upload(deps, url).startswith("Saved *uploads/contact.md*")
+    assert [r.full_url for r in opened] == [url]
+    assert opened[0].get_header("Authorization") == "Bearer xoxb-unit"
+
+
+def test_more_sources_for_an_answer_no_longer_held_says_to_ask_again(deps: SlackDeps) -> None:
+    respond = MagicMock()
+    more_action(deps)(
+        ack=MagicMock(), action={"value": "0" * 32}, body={"user": {"id": "U1"}}, respond=respond
+    )
+    assert "ask again" in respond.call_args.kwargs["text"]
+    assert respond.call_args.kwargs["response_type"] == "ephemeral"

@@ -16,6 +16,13 @@ from bot.slack.replies import SlackDeps
 
 log = logging.getLogger(__name__)
 REINDEX_NOW = "reindex_now"
+REBUILD_BUTTON = {
+    "type": "button",
+    "action_id": REINDEX_NOW,
+    "style": "primary",
+    "text": {"type": "plain_text", "text": "Rebuild now"},
+    "value": "rebuild",
+}
 
 
 def register(app: App, deps: SlackDeps) -> None:
@@ -33,12 +40,8 @@ def _refuse(deps: SlackDeps, user: str, action: str, what: str) -> str:
 
 def reindex_command(deps: SlackDeps) -> Callable[..., None]:
     def on_reindex(ack: Ack, command: dict[str, Any], respond: Respond, client: WebClient) -> None:
-        user = command.get("user_id", "")
-        if not deps.admin.admins.allows(user, client):
-            ack(response_type="ephemeral", text=_refuse(deps, user, "rebuild", "rebuild the index"))
-            return
-        ack(response_type="ephemeral", text=deps.templates.render("reindex_started"))
-        deps.admin.rebuild_and_report(user, _private(respond))
+        ack()  # first: the admin check may have to ask Slack for a user group's members
+        _rebuild_for(deps, command.get("user_id", ""), respond, client)
 
     return on_reindex
 
@@ -46,14 +49,17 @@ def reindex_command(deps: SlackDeps) -> Callable[..., None]:
 def reindex_action(deps: SlackDeps) -> Callable[..., None]:
     def on_reindex_now(ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient) -> None:
         ack()
-        user = body["user"]["id"]
-        if not deps.admin.admins.allows(user, client):
-            _private(respond)(_refuse(deps, user, "rebuild", "rebuild the index"))
-            return
-        _private(respond)(deps.templates.render("reindex_started"))
-        deps.admin.rebuild_and_report(user, _private(respond))
+        _rebuild_for(deps, body["user"]["id"], respond, client)
 
     return on_reindex_now
+
+
+def _rebuild_for(deps: SlackDeps, user: str, respond: Respond, client: WebClient) -> None:
+    say = _private(respond)
+    if not deps.admin.admins.allows(user, client):
+        say(_refuse(deps, user, "rebuild", "rebuild the index"))
+        return
+    deps.admin.start_rebuild(user, say)  # returns at once: the rebuild has its own thread
 
 
 def handle_upload(deps: SlackDeps, client: WebClient, event: dict[str, Any]) -> None:
@@ -71,15 +77,8 @@ def handle_upload(deps: SlackDeps, client: WebClient, event: dict[str, Any]) -> 
     for file in event.get("files", []):
         name = str(file.get("name") or file.get("title") or "file")
         try:
-            clean = check_upload(name, file.get("size"))
-            url = (
-                file.get("url_private_download")
-                or client.files_info(file=file["id"])["file"]["url_private_download"]
-            )
-            data = deps.admin.download(url)
-            check_readable(clean, data)
-            stored = store_upload(deps.knowledge_dir, clean, data)
-        except (UploadRefused, OSError) as exc:
+            saved.append(_add(deps, client, user, name, file))
+        except UploadRefused as exc:
             deps.admin.audit.record(
                 actor=f"slack:{user}",
                 action="upload",
@@ -90,37 +89,42 @@ def handle_upload(deps: SlackDeps, client: WebClient, event: dict[str, Any]) -> 
             say(
                 deps.templates.render("upload_rejected", name=escape(name), reason=escape(str(exc)))
             )
-            continue
-        where = stored.path.relative_to(deps.knowledge_dir).as_posix()
-        replaced = (
-            f" (replacing the old copy, kept as {stored.replaced.name})" if stored.replaced else ""
-        )
-        deps.admin.audit.record(
-            actor=f"slack:{user}",
-            action="upload",
-            target=where,
-            result="ok",
-            detail=f"{len(data)} bytes{replaced}",
-        )
-        saved.append(
-            deps.templates.render("upload_saved", name=escape(where), replaced=escape(replaced))
-        )
     if saved:
         text = "\n".join(saved)
-        button = {
-            "type": "button",
-            "action_id": REINDEX_NOW,
-            "style": "primary",
-            "text": {"type": "plain_text", "text": "Rebuild now"},
-            "value": "rebuild",
-        }
-        say(
-            text,
-            blocks=[
-                {"type": "section", "text": {"type": "mrkdwn", "text": text}},
-                {"type": "actions", "elements": [button]},
-            ],
-        )
+        say(text, blocks=[_section(text), {"type": "actions", "elements": [REBUILD_BUTTON]}])
+
+
+def _add(deps: SlackDeps, client: WebClient, user: str, name: str, file: dict[str, Any]) -> str:
+    """Check, download and store one file; the line telling the admin where it went.
+    UploadRefused's reason names the file's problem, never a path on the server."""
+    clean = check_upload(name, file.get("size"))
+    url = (
+        file.get("url_private_download")
+        or client.files_info(file=file["id"])["file"]["url_private_download"]
+    )
+    data = deps.admin.download(url)
+    check_readable(clean, data)
+    try:
+        stored = store_upload(deps.knowledge_dir, clean, data)
+    except OSError as exc:  # the detail (with its path) is for the server's log only
+        log.error("could not store upload %s: %s", clean, exc)
+        raise UploadRefused("it could not be saved in the knowledge folder") from exc
+    where = stored.path.relative_to(deps.knowledge_dir).as_posix()
+    replaced = (
+        f" (replacing the old copy, kept as {stored.replaced.name})" if stored.replaced else ""
+    )
+    deps.admin.audit.record(
+        actor=f"slack:{user}",
+        action="upload",
+        target=where,
+        result="ok",
+        detail=f"{len(data)} bytes{replaced}",
+    )
+    return deps.templates.render("upload_saved", name=escape(where), replaced=escape(replaced))
+
+
+def _section(text: str) -> dict[str, Any]:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": text}}
 
 
 def _private(respond: Respond) -> Callable[[str], None]:
