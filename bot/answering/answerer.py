@@ -246,15 +246,18 @@ def asks_for_figures(question: str) -> bool:
 def _lead_passages(
     passages: list[Passage], concepts: tuple[Concept, ...], ask: Ask
 ) -> list[Passage]:
-    """For each kind cited, the passage whose best sentence answers best; guidance first: a
-    rule leads, and a finding follows as what inspectors found."""
+    """For each kind cited, the best-ranked passage whose lead sentence stands alone as an
+    answer (the best-ranked one if none does); guidance first: a rule leads, and a finding
+    follows as what inspectors found. Retrieval ranks whole passages better than a sentence's
+    word overlap can, so rank decides among sentences that stand alone."""
     lead = []
     for kind in (Kind.GUIDANCE, Kind.FINDINGS):
         cited = [p for p in passages if p.hit.chunk.kind is kind]
+        standing = [
+            p for p in cited if all(_lead_quality(p.lead_sentence, concepts, ask, kind)[:2])
+        ]
         if cited:
-            lead.append(
-                max(cited, key=lambda p: _lead_quality(p.lead_sentence, concepts, ask, kind))
-            )
+            lead.append((standing or cited)[0])
     return lead
 
 
