@@ -71,7 +71,9 @@ def citation_blocks(passage: Passage, answer: Answer, templates: Templates) -> l
     chunk = passage.hit.chunk
     head = f"*[{passage.marker}] {escape(chunk.title)}* — {escape(chunk.section)}"
     quote = "\n".join(f">{line}" for line in escape(passage.quote).splitlines() or [""])
-    facts = [f"*{escape(badge(chunk.kind, templates))}*"]
+    facts = [f"*{escape(badge(chunk.kind, templates, chunk.status))}*"]
+    if answer.related:
+        facts.insert(0, f"*{escape(templates.render('badge_related'))}*")
     if when := dated(chunk):
         facts.append(when)
     if chunk.review_due:
@@ -82,8 +84,15 @@ def citation_blocks(passage: Passage, answer: Answer, templates: Templates) -> l
             )
         else:
             facts.append(f"review due {format_date(chunk.review_due)}")
-    facts.append(f"`{escape(chunk.source)}`")
+    facts.append(_link(chunk.url) if chunk.url else f"`{escape(chunk.source)}`")
     return [_section(f"{head}\n{quote}"), _context(" · ".join(facts))]
+
+
+def _link(url: str) -> str:
+    """A source's web address as a Slack link; characters that would break the link markup
+    are escaped (the address came from a document or the catalogue, not from Slack)."""
+    safe = url.replace("&", "&amp;").replace("<", "%3C").replace(">", "%3E").replace("|", "%7C")
+    return f"<{safe}|Open the document>"
 
 
 def home_view(

@@ -169,3 +169,20 @@ def test_the_question_cleaner_accepts_anything(text: str) -> None:
 
     cleaned = question_from_slack(text)  # mentions and pings removed, entities decoded
     assert isinstance(PersonalDataGuard().redact(cleaned).text, str)
+
+
+def test_a_related_answer_labels_its_passages_and_links_to_the_document() -> None:
+    import dataclasses
+
+    passage = _passage(1, "Core groups meet.")
+    chunk = dataclasses.replace(
+        passage.hit.chunk, url="https://westmere.example/core|groups>x", status="starter"
+    )
+    hit = dataclasses.replace(passage.hit, chunk=chunk)
+    related = Answer("q", False, "Related.", (dataclasses.replace(passage, hit=hit),), related=True)
+    _, blocks = answer_message(related, TEMPLATES, answer_id="a1")
+    context = _dump([b for b in blocks if b["type"] == "context"])
+    assert "Related, not an answer" in context
+    assert "starter note" in context
+    assert "<https://westmere.example/core%7Cgroups%3Ex|Open the document>" in context
+    assert "guidance/x.md" not in context  # the link replaces the file path
