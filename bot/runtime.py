@@ -11,6 +11,7 @@ from bot.answering.personal_data import PersonalDataGuard
 from bot.answering.templates import Templates
 from bot.errors import IndexMismatchError, IndexMissingError
 from bot.index.build import Progress, build_index
+from bot.index.dense import serve_single_threaded
 from bot.index.loaded import LoadedIndex, load_index, load_version
 from bot.index.report import BuildReport
 from bot.index.versions import current_name, list_versions
@@ -156,7 +157,7 @@ def build(
         progress=progress,
         on_progress=on_progress,
         windows=settings.sentence_windows,
-        hnsw_above_rows=settings.hnsw_above_rows,
+        ivf_above_rows=settings.ivf_above_rows,
     )
 
 
@@ -196,6 +197,7 @@ def start(
     on_build: Callable[[str], None] = lambda message: None,
 ) -> Runtime:
     """Load templates, glossary, model and index; build the index first if there is none."""
+    serve_single_threaded()
     templates = Templates.load(settings.prompts_dir)
     glossary = Glossary.load(settings.glossary_path)
     embedder = embedder or make_embedder(settings)

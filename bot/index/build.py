@@ -26,6 +26,7 @@ from bot.errors import (
     IndexWriteError,
     NoDocumentsError,
 )
+from bot.index.dense import Dense, build_dense
 from bot.index.loaded import LoadedIndex, load_index, load_version, stored_rows
 from bot.index.manifest import FORMAT_VERSION, DocumentEntry, Manifest, SkippedEntry, corpus_hash
 from bot.index.report import BuildReport, uncovered_sections
@@ -74,7 +75,7 @@ def build_index(
     progress: bool = False,
     on_progress: Progress | None = None,
     windows: bool = True,
-    hnsw_above_rows: int = 20_000,
+    ivf_above_rows: int = 50_000,
 ) -> BuildReport:
     """Index every readable document in a new version and make it current."""
     try:
@@ -86,7 +87,7 @@ def build_index(
             progress=progress,
             on_progress=on_progress,
             windows=windows,
-            hnsw_above_rows=hnsw_above_rows,
+            ivf_above_rows=ivf_above_rows,
         )
     except OSError as exc:  # a read-only or full index folder: one clear line, not a trace
         raise IndexWriteError(
@@ -104,7 +105,7 @@ def _build(
     progress: bool,
     on_progress: Progress | None,
     windows: bool,
-    hnsw_above_rows: int,
+    ivf_above_rows: int,
 ) -> BuildReport:
     started = time.perf_counter()
     with build_lock(index_dir):
@@ -121,9 +122,9 @@ def _build(
             on_progress=on_progress,
             windows=windows,
         )
-        kind = "hnsw" if vectors.shape[0] > hnsw_above_rows else "flat"
-        manifest = _manifest(corpus, embedder.name, vectors.shape, kind)
-        staging = write_staging(index_dir, manifest, corpus.chunks, vectors, owners)
+        dense = build_dense(vectors, ivf_above_rows=ivf_above_rows)
+        manifest = _manifest(corpus, embedder.name, vectors.shape, dense)
+        staging = write_staging(index_dir, manifest, corpus.chunks, dense.index, owners)
         try:
             validate(staging, embedder)
         except BaseException:
@@ -304,10 +305,12 @@ def _vectors(
     return matrix, owners, len({i for i, _ in todo})
 
 
-def _manifest(corpus: _Corpus, model: str, shape: tuple[int, ...], kind: str) -> Manifest:
+def _manifest(corpus: _Corpus, model: str, shape: tuple[int, ...], dense: Dense) -> Manifest:
     return Manifest(
         format_version=FORMAT_VERSION,
-        dense_index=kind,
+        dense_index=dense.kind,
+        dense_nprobe=dense.nprobe,
+        dense_recall_at_10=dense.recall_at_10,
         parser_version=PARSER_VERSION,
         embedding_text_version=EMBEDDING_TEXT_VERSION,
         model=model,

@@ -5,13 +5,12 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import faiss
 import numpy as np
 
 from bot.errors import IndexMismatchError
-from bot.index.dense import HNSW_EF_SEARCH
+from bot.index.dense import configure
 from bot.index.lexical import LexicalIndex
 from bot.index.manifest import FORMAT_VERSION, REBUILD_HINT, Manifest, read_manifest
 from bot.index.versions import current_version_path
@@ -65,9 +64,7 @@ def load_version(folder: Path, *, model: str) -> LoadedIndex:
     try:
         chunks = _read_chunks(folder / "chunks.jsonl")
         dense = faiss.read_index(str(folder / "dense.faiss"))
-        if manifest.dense_index == "hnsw":
-            hnsw: Any = faiss.downcast_index(dense)
-            hnsw.hnsw.efSearch = HNSW_EF_SEARCH
+        configure(dense, manifest.dense_index, manifest.dense_nprobe)
         owners = np.load(folder / "owners.npy", allow_pickle=False)
         lexical = LexicalIndex.load(folder / "lexical")
     except (OSError, ValueError, KeyError, TypeError, AttributeError, RuntimeError) as exc:

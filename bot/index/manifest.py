@@ -43,7 +43,9 @@ class Manifest(BaseModel):
     """What the index is and how it was made; checked before an index is used."""
 
     format_version: int
-    dense_index: str = "flat"  # "flat" (exact) or "hnsw" (approximate, for large corpora)
+    dense_index: str = "flat"  # "flat" (exact), or "ivf" for large corpora ("hnsw": older builds)
+    dense_nprobe: int | None = None  # IVF lists searched, chosen by the build
+    dense_recall_at_10: float | None = None  # IVF recall against exact search, measured
     parser_version: int  # files unchanged since a build with the same parser are not re-read
     embedding_text_version: int = 1  # stored vectors are reused only from the same version
     model: str

@@ -18,7 +18,6 @@ import faiss
 import numpy as np
 
 from bot.errors import IndexBusyError, IndexMissingError
-from bot.index.dense import dense_index
 from bot.index.lexical import LexicalIndex
 from bot.index.manifest import REBUILD_HINT, Manifest
 from bot.ingest.chunking import embedding_text
@@ -41,7 +40,7 @@ def write_staging(
     index_dir: Path,
     manifest: Manifest,
     chunks: list[Chunk],
-    vectors: np.ndarray,
+    dense: faiss.Index,
     owners: np.ndarray,
 ) -> Path:
     """Write a complete version into a hidden staging folder (never loaded as current)."""
@@ -50,7 +49,7 @@ def write_staging(
     staging = versions / f".staging-{version_name(manifest)}"
     staging.mkdir()
     try:
-        faiss.write_index(dense_index(vectors, manifest.dense_index), str(staging / "dense.faiss"))
+        faiss.write_index(dense, str(staging / "dense.faiss"))
         np.save(staging / "owners.npy", owners)
         LexicalIndex.build([embedding_text(c) for c in chunks]).save(staging / "lexical")
         with (staging / "chunks.jsonl").open("w", encoding="utf-8") as fh:

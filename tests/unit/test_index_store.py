@@ -162,17 +162,35 @@ def test_a_second_build_at_once_is_told_one_is_running(knowledge: Path, tmp_path
         build_index(knowledge, index_dir, FakeEmbedder())
 
 
-def test_large_indexes_switch_to_hnsw_and_still_answer(knowledge: Path, tmp_path: Path) -> None:
+def test_large_indexes_switch_to_ivf_with_a_checked_recall(knowledge: Path, tmp_path: Path) -> None:
     from bot.index.build import build_index as build
 
-    report = build(knowledge, tmp_path / "index", FakeEmbedder(), hnsw_above_rows=2)
+    report = build(knowledge, tmp_path / "index", FakeEmbedder(), ivf_above_rows=2)
     loaded = load_index(tmp_path / "index", model=FakeEmbedder.name)
-    assert loaded.manifest.dense_index == "hnsw"
-    assert isinstance(faiss.downcast_index(loaded.dense), faiss.IndexHNSWFlat)
+    manifest = loaded.manifest
+    assert manifest.dense_index == "ivf"
+    assert isinstance(loaded.dense, faiss.IndexIVFFlat)
+    assert manifest.dense_recall_at_10 is not None and manifest.dense_recall_at_10 >= 0.98
+    assert faiss.extract_index_ivf(loaded.dense).nprobe == manifest.dense_nprobe  # set on load
     vector = FakeEmbedder().embed(["second plan"])[0]
     _, ids = loaded.dense.search(vector[None, :], 1)
     assert loaded.chunks[loaded.chunk_of_row(int(ids[0][0]))].section.startswith("Second")
-    assert report.chunks == loaded.manifest.chunk_count
+    assert report.chunks == manifest.chunk_count
+
+
+def test_ivf_recall_is_checked_on_clustered_vectors() -> None:
+    """Many vectors in clusters, as passages are: the chosen nprobe reaches the target."""
+    import numpy as np
+
+    from bot.index.dense import TARGET_RECALL, build_dense
+
+    rng = np.random.default_rng(1)
+    centres = rng.standard_normal((40, 64)).astype(np.float32)
+    vectors = centres[rng.integers(0, 40, 8000)] + 0.3 * rng.standard_normal((8000, 64))
+    vectors = (vectors / np.linalg.norm(vectors, axis=1, keepdims=True)).astype(np.float32)
+    dense = build_dense(vectors, ivf_above_rows=1000)
+    assert dense.kind == "ivf" and dense.recall_at_10 is not None
+    assert dense.recall_at_10 >= TARGET_RECALL
 
 
 def test_sentence_windows_can_be_turned_off(knowledge: Path, tmp_path: Path) -> None:
