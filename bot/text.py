@@ -73,7 +73,16 @@ def _stemmer() -> Stemmer.Stemmer:
 
 def words(text: str) -> list[str]:
     """Lower-cased words, possessives and apostrophes removed."""
-    return [re.sub(r"'s$", "", w).replace("'", "") for w in _WORD.findall(text.lower())]
+    return [
+        (w[:-2] if w.endswith("'s") else w).replace("'", "") for w in _WORD.findall(text.lower())
+    ]
+
+
+@lru_cache(maxsize=8192)
+def term_set(text: str) -> frozenset[str]:
+    """terms() as a set, remembered: passages and their sentences are scored against every
+    question that finds them, and the corpus's texts do not change under a running bot."""
+    return frozenset(terms(text))
 
 
 def terms(text: str) -> list[str]:

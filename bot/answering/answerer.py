@@ -16,7 +16,7 @@ from bot.errors import QuestionError
 from bot.ingest.structure import heading_key
 from bot.records import Answer, Chunk, Concept, Hit, Kind, Outcome, Passage, Retrieval
 from bot.retrieval.retriever import Retriever, coverage
-from bot.text import split_sentences, squash, terms, word_count
+from bot.text import split_sentences, squash, term_set, word_count
 
 QUOTE_WORDS = 70  # a quote grows around its best sentence up to about this many words
 MAX_PER_DOCUMENT = 3  # with -k above 3, leave room for other documents
@@ -267,11 +267,11 @@ def _passage(marker: int, hit: Hit, concepts: tuple[Concept, ...], ask: Ask) -> 
     # thing asked for (a frequency for "how often"); never one that reports what someone
     # believed, or asks a question. Ties go to the sentence that echoes the section heading
     # (headings say what a section answers), then to the earlier sentence.
-    heading = set(terms(hit.chunk.heading_path[-1]))
+    heading = term_set(hit.chunk.heading_path[-1])
 
     def rank(i: int) -> tuple[bool, bool, float, int, int]:
         standalone, plain, score = _lead_quality(sentences[i], concepts, ask, hit.chunk.kind)
-        return (standalone, plain, score, len(set(terms(sentences[i])) & heading), -i)
+        return (standalone, plain, score, len(term_set(sentences[i]) & heading), -i)
 
     best = max(range(len(sentences)), key=rank)
     return Passage(marker, hit, _quote(sentences, best), sentences[best])
@@ -289,7 +289,7 @@ def _lead_quality(
     of thing asked for (a frequency for "how often"); it does not lean on the sentence before;
     and, for guidance, it is not a reported belief or a question. (A finding is framed as what
     inspectors found, so "some social workers thought ..." is the finding itself.)"""
-    score = _sentence_score(set(terms(sentence)), concepts)
+    score = _sentence_score(term_set(sentence), concepts)
     if ask is not Ask.OTHER and supplies(ask, sentence):
         score += max((c.weight for c in concepts), default=1.0) / 2
     belief = kind is Kind.GUIDANCE and reports_belief(sentence)

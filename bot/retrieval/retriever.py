@@ -12,7 +12,7 @@ from bot.ingest.chunking import embedding_text
 from bot.records import Concept, Hit, Retrieval
 from bot.retrieval.embedder import Embedder
 from bot.retrieval.glossary import Expansion, Glossary
-from bot.text import terms
+from bot.text import term_set, terms
 
 # Fusion is a convex-style combination: cosine similarity plus this weight times the BM25
 # score scaled by the best BM25 score for the question. On the evaluation set it beats
@@ -151,7 +151,7 @@ def _holds(stems: list[str], phrase: tuple[str, ...]) -> bool:
 
 def coverage(concepts: tuple[Concept, ...], hits: tuple[Hit, ...]) -> float:
     """IDF-weighted share of the question's concepts that the passages contain."""
-    found = {t for h in hits for t in terms(f"{h.chunk.title} {h.chunk.text}")}
+    found = set().union(*(term_set(f"{h.chunk.title} {h.chunk.text}") for h in hits))
     total = sum(c.weight for c in concepts)
     covered = sum(c.weight for c in concepts if c.found_in(found))
     return covered / total if total else 0.0
