@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from bot.devtools.corpora import CORPORA, REPO
-from bot.devtools.evaluation import load_cases
+from bot.devtools.evaluation import FAMILIAR, load_cases
 from bot.devtools.evidence import Evidence, gather
 from bot.retrieval.embedder import Embedder
 from bot.settings import Settings
@@ -76,8 +76,8 @@ def probability(evidence: Evidence, w: np.ndarray, b: float) -> float:
 
 def figures(rows: list[Row], w: np.ndarray, b: float, cut: float) -> dict[str, float]:
     inside = [r for r in rows if r.answerable]
-    familiar = [r for r in rows if not r.answerable and r.tag != "off-topic"]
-    off = [r for r in rows if not r.answerable and r.tag == "off-topic"]
+    familiar = [r for r in rows if not r.answerable and r.tag in FAMILIAR]
+    off = [r for r in rows if not r.answerable and r.tag not in FAMILIAR]
 
     def rate(group: list[Row], answered: bool) -> float:
         if not group:
