@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Set
 from dataclasses import dataclass
 
 from bot.answering.asks import Ask, asks, reports_belief, supplies
@@ -303,7 +303,7 @@ def _topic(chunk: Chunk) -> str:
     return words or chunk.title.lower()
 
 
-def _sentence_score(stems: set[str], concepts: tuple[Concept, ...]) -> float:
+def _sentence_score(stems: Set[str], concepts: tuple[Concept, ...]) -> float:
     return sum(c.weight for c in concepts if c.found_in(stems))
 
 

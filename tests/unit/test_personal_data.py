@@ -1,12 +1,19 @@
 import re
+import time
+from pathlib import Path
+from typing import cast
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.answering.personal_data import PersonalDataGuard, _nhs_valid
+from bot.answering.answerer import Answerer, AnswerPolicy
+from bot.answering.personal_data import PersonalDataGuard, Redaction, _nhs_valid
+from bot.answering.templates import Templates
+from bot.retrieval.retriever import Retriever
 
 GUARD = PersonalDataGuard([r"\bCR-?\d{6}\b"])
+TEMPLATES = Templates.load(Path(__file__).resolve().parents[2] / "prompts")
 
 
 @pytest.mark.parametrize(
@@ -46,12 +53,18 @@ def test_personal_data_is_found_and_removed(question: str, kind: str, gone: list
         "assessment within 45 working days of the referral",
         "ICPC within 15 working days of the strategy discussion, s47 of the Children Act 1989",
         "first review within 20 working days, then 3 months, then 6 months",
-        "is 943 476 5910 an NHS number",  # fails the modulus-11 check
         "what did the 2018 letter say about the DCS",
     ],
 )
 def test_practice_questions_are_left_alone(question: str) -> None:
     assert GUARD.redact(question).text == question
+
+
+@pytest.mark.parametrize("number", ["943 476 5910", "943-476-5910", "943.476.5910", "9434765910"])
+def test_an_nhs_shaped_number_is_removed_whatever_its_check_digit(number: str) -> None:
+    # A mistyped NHS number still points at one child; issue 11 asks for every one to go.
+    redaction = GUARD.redact(f"is {number} an NHS number")
+    assert number not in redaction.text and "NHS number" in redaction.found
 
 
 def test_the_nhs_check_digit_is_modulus_11() -> None:
@@ -65,3 +78,123 @@ def test_redaction_never_fails_and_leaves_no_valid_nhs_number(text: str) -> None
     redacted = GUARD.redact(text).text
     for match in re.finditer(r"(?<!\d)(\d{3})[ -]?(\d{3})[ -]?(\d{4})(?!\d)", redacted):
         assert not _nhs_valid(match)
+
+
+# --- issue 11: every pattern runs in linear time -------------------------------------------
+
+# Pieces that each pattern's quantifiers could fight over: the characters of an email, a phone
+# number, a date, an NHS number, a street address, a name with its cues.
+_ADVERSARIAL = [".", "_", "-", "@", "+", "0", "7", "1", " ", "a", "Z", "é", "'", "(", ")", "/"]
+_ADVERSARIAL_WORDS = ["_.", "a@", "@a.", "a.", "0 ", "1/", "1.1.", "12 ", "Aa ", "mum ", "called "]
+
+
+def _cpu_seconds(text: str) -> float:
+    GUARD.redact("Jo Bloggs 01/02/2013")  # the name lists load once, before the clock starts
+    started = time.process_time()
+    GUARD.redact(text)
+    return time.process_time() - started
+
+
+def test_a_long_run_of_email_characters_is_quick() -> None:
+    assert _cpu_seconds("_._._." * 7000) < 0.5
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    unit=st.lists(st.sampled_from(_ADVERSARIAL + _ADVERSARIAL_WORDS), min_size=1, max_size=6),
+    length=st.integers(20_000, 50_000),
+)
+def test_no_repeated_input_makes_the_guard_slow(unit: list[str], length: int) -> None:
+    text = ("".join(unit) * (length // len("".join(unit)) + 1))[:length]
+    assert _cpu_seconds(text) < 0.5
+
+
+def test_the_question_is_cut_before_the_guard_sees_it() -> None:
+    seen: list[int] = []
+
+    class Spy(PersonalDataGuard):
+        def redact(self, text: str) -> Redaction:
+            seen.append(len(text))
+            return super().redact(text)
+
+    answerer = Answerer(
+        cast(Retriever, None), TEMPLATES, AnswerPolicy(max_question_chars=100), guard=Spy()
+    )
+    text, notices, _ = answerer.clean("review conference timescale " + "_._._. " * 5000)
+    assert seen == [len(text)] and len(text) <= 100 and notices
+
+
+# --- issue 11: coverage of the ways staff write identifying details -------------------------
+
+
+@pytest.mark.parametrize(
+    ("question", "gone"),
+    [
+        ("Harvey Lomax 03/11/2013 - can he stay with his nan", ["Harvey", "Lomax", "03/11/2013"]),
+        ("her brother was born in June 2017, can he come", ["June 2017"]),
+        ("dob is the 2nd of October 2014 if that matters", ["2nd of October 2014"]),
+        ("sixteenth of August 2012 is when she was born", ["sixteenth of August 2012"]),
+        ("olivia-grace pemberton (7) at brookfield primary", ["olivia", "pemberton", "brookfield"]),
+        ("MOLLY HENDERSON WAS MISSING AGAIN LAST NIGHT", ["MOLLY", "HENDERSON"]),
+        ("Zoë Kowalczyk-Brown says she will not go home", ["Zoë", "Kowalczyk-Brown"]),
+        ("his sister Maddison and brother Kai are placed apart", ["Maddison", "Kai"]),
+        ("the family live at 7 Rowan Crescent now", ["7 Rowan Crescent"]),
+        ("moved to flat 12, 40 Quarry Street last week", ["flat 12, 40 Quarry Street"]),
+        ("nhs 412.345.6781 on the form", ["412.345.6781"]),  # check digit wrong
+        ("nhs 4123456781 on the form", ["4123456781"]),
+        ("her gran is on (0161) 496 0123", ["(0161) 496 0123"]),
+        ("dad rang from 0044 7700 900 111", ["7700 900 111"]),
+        ("her insta is jaz_xo_2010 and older lads message her", ["jaz_xo_2010"]),
+        ("follow @jaz.xo.2010 on tiktok", ["@jaz.xo.2010"]),
+        ("Ms Fenwick the childminder rang", ["Fenwick"]),
+        ("child is 4471902 on the system", ["4471902"]),
+        ("uncle is called Jordan Pryor, can he have contact", ["Jordan", "Pryor"]),
+        ("the head at St Aidan's C of E says she is scared", ["St Aidan's"]),
+    ],
+)
+def test_identifying_details_written_in_many_ways_are_removed(
+    question: str, gone: list[str]
+) -> None:
+    redacted = GUARD.redact(question).text
+    for part in gone:
+        assert part.lower() not in redacted.lower(), redacted
+
+
+@pytest.mark.parametrize(
+    ("question", "kept"),
+    [
+        ("Will the IRO need to know about the move", "Will the IRO"),
+        ("May I share the plan with the school", "May I share"),
+        ("how do i mark the referral as closed", "mark the referral"),
+        ("is there a grace period for late reviews", "grace period"),
+        ("Faith groups want safeguarding training", "Faith groups"),
+        ("i hope this is ok, can dad attend", "hope this"),
+        ("no joy with CAMHS again", "no joy"),
+        ("can parents sue us over a s20", "sue"),
+        ("how to have a frank talk with mum", "frank talk"),
+        ("what changed in April 2024 for kinship carers", "April 2024"),
+        ("what is Clare's Law", "Clare's Law"),
+        ("does the virtual school head sign the PEP", "virtual school head"),
+        ("what does the Munro review say about forms", "Munro review"),
+        ("can a child aged 8 give evidence", "child aged 8"),
+        ("can mum sue the council", "mum sue the council"),
+        ("record what the child said and did", "child said and did"),
+        ("see Core Groups and Child Protection Plans", "Child Protection Plans"),
+        ("as the IRO Handbook (2010) says", "IRO Handbook (2010)"),
+        ("whats the max caseload for an iro", "max caseload"),
+        ("core group cancelled cos school cant make it", "cos school"),
+        ("a high-quality assessment", "high-quality"),
+        ("is 16 and close to 17 a care leaver", "16 and close to 17"),
+    ],
+)
+def test_everyday_words_that_are_also_names_are_kept(question: str, kept: str) -> None:
+    assert kept in GUARD.redact(question).text
+
+
+def test_the_name_lists_load_when_the_guard_is_made() -> None:
+    # The runtime makes its guard at start-up: no answering thread imports faker's modules.
+    from bot.answering.name_words import lexicon
+
+    lexicon.cache_clear()
+    PersonalDataGuard()
+    assert lexicon.cache_info().currsize == 1
