@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -131,7 +132,7 @@ class Concept:
     glossary_term: str | None = None  # set when the idea is a term the glossary knows
     in_corpus: bool = True  # False when no spelling of it occurs in any indexed passage
 
-    def found_in(self, stems: set[str]) -> bool:
+    def found_in(self, stems: AbstractSet[str]) -> bool:
         return any(all(t in stems for t in spelling) for spelling in self.spellings)
 
 
