@@ -42,6 +42,10 @@ REQUIRED: dict[str, frozenset[str]] = {
     "personal_data_notice": frozenset({"kinds"}),
     "rate_limited": frozenset({"limit"}),
     "channel_not_allowed": frozenset(),
+    "answered_privately": frozenset({"user"}),
+    "loading_messages": frozenset(),
+    "prompts_title": frozenset(),
+    "brief_help": frozenset({"topics"}),
 }
 
 

@@ -1,4 +1,5 @@
-"""Admin commands: build, roll back and list index versions; usage, retention and audit."""
+"""Admin commands: build, roll back and list index versions; usage, answers looked up by id,
+retention and audit."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ import click
 from bot.cli.support import with_settings
 from bot.errors import PracticeBotError
 from bot.settings import Settings
+
+MIN_ID_CHARS = 8  # of an answer id, for `practice-bot answer`
 
 
 @click.group()
@@ -92,8 +95,9 @@ def _audited(settings: Settings, action: str, target: str) -> Iterator[Callable[
 @click.option("--limit", type=click.IntRange(1, 100), default=10, show_default=True)
 @with_settings
 def feedback(limit: int, *, settings: Settings) -> None:
-    """Summarise usage: answers most often marked unhelpful, documents most cited, abstentions."""
-    from bot.stores.usage import UsageStore
+    """Summarise usage: answers most often marked unhelpful and why, documents most cited,
+    abstentions."""
+    from bot.stores.usage import FEEDBACK_REASONS, UsageStore
 
     summary = UsageStore(settings.usage_db, store_text=settings.store_question_text).summary(
         limit=limit
@@ -111,10 +115,56 @@ def feedback(limit: int, *, settings: Settings) -> None:
             click.echo(f"  {item.unhelpful} x {item.question}")
             for citation in item.citations:
                 click.echo(f"        cited {citation}")
+    if summary.reasons:
+        click.echo("\nWhy answers were not helpful:")
+        for reason, count in summary.reasons.items():
+            click.echo(f"  {count:>5}  {FEEDBACK_REASONS.get(reason, reason)}")
+    if summary.comments:
+        click.echo("\nLatest comments (personal details removed):")
+        for comment in summary.comments:
+            click.echo(f"  - {comment}")
     if summary.most_cited:
         click.echo("\nDocuments most cited:")
         for source, count in summary.most_cited:
             click.echo(f"  {count:>5}  {source}")
+
+
+@click.command("answer")
+@click.argument("answer_id")
+@with_settings
+def answer_record(answer_id: str, *, settings: Settings) -> None:
+    """Show what answer ANSWER_ID (the id in its footer, or its first 8 or more characters)
+    showed: when, where, its outcome, the index version, the lead and the citations."""
+    from bot.stores.usage import UsageStore
+
+    prefix = answer_id.strip().lower()
+    if len(prefix) < MIN_ID_CHARS:
+        raise click.BadParameter(f"give at least {MIN_ID_CHARS} characters of the id")
+    store = UsageStore(settings.usage_db, store_text=settings.store_question_text)
+    found = store.find_answers(prefix)
+    if not found:
+        raise click.ClickException(
+            f"No answer has the id {prefix}: mistyped, or older than the retention period."
+        )
+    if len(found) > 1:
+        raise click.ClickException(
+            f"More than one answer starts with {prefix}: give more of the id."
+        )
+    record = found[0]
+    click.echo(f"Answer {record.id}")
+    click.echo(f"  when     {record.created_at}")
+    click.echo(f"  where    {record.surface}")
+    click.echo(f"  outcome  {record.outcome}")
+    click.echo(f"  index    {record.index_version or '(not recorded)'}")
+    if record.question is not None:
+        click.echo(f"  question {record.question}")
+    click.echo("\n" + (record.lead_text or "(the answer text was not recorded)"))
+    for marker, (citation, chunk_id) in enumerate(
+        zip(record.citations, record.chunk_ids, strict=True), 1
+    ):
+        click.echo(f"\n  [{marker}] {citation}\n      passage {chunk_id}")
+    for verdict in record.feedback:
+        click.echo(f"\n  feedback: {verdict}")
 
 
 @click.command()

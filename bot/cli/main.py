@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import click
 
-from bot.cli.admin import audit, feedback, index, purge
+from bot.cli.admin import answer_record, audit, feedback, index, purge
 from bot.cli.answers import ask, chat, run, serve, sources
+from bot.cli.brief import brief
 from bot.cli.measure import bench, evaluate
 
 
@@ -19,6 +20,8 @@ def cli() -> None:
 
 for command in (ask, chat, run, serve, sources, evaluate, bench, index, feedback, purge, audit):
     cli.add_command(command)
+cli.add_command(brief)
+cli.add_command(answer_record)
 
 
 def main() -> None:

@@ -38,6 +38,8 @@ class FakeSlack:
     delay_next: dict[str, list[float]] = field(default_factory=dict)  # seconds before answering
     files: dict[str, bytes] = field(default_factory=dict)
     redirects: dict[str, str] = field(default_factory=dict)  # GET path -> Location (a 302)
+    # method -> Slack error codes: answered 200 {"ok": false, "error": ...}, as Slack refuses
+    refuse_next: dict[str, list[str]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _changed: threading.Condition = field(init=False)
 
@@ -89,6 +91,8 @@ class FakeSlack:
                 self._changed.wait(seconds)
 
     def reply_for(self, method: str, params: dict[str, Any]) -> dict[str, Any]:
+        if refusals := self.refuse_next.get(method):
+            return {"ok": False, "error": refusals.pop(0)}
         if method == "auth.test":
             return {
                 "ok": True,
@@ -101,6 +105,10 @@ class FakeSlack:
             }
         if method in ("chat.postMessage", "chat.postEphemeral"):
             return {"ok": True, "channel": params.get("channel"), "ts": f"{time.time():.6f}"}
+        if method == "views.open":
+            view = params.get("view")
+            view = json.loads(view) if isinstance(view, str) else view or {}
+            return {"ok": True, "view": {"id": "V1", **view}}
         return {"ok": True}
 
 
@@ -219,3 +227,70 @@ def dm(
         "ts": ts,
         **extra,
     }
+
+
+def channel_message(
+    text: str,
+    *,
+    ts: str,
+    thread_ts: str | None = None,
+    channel: str = "C1",
+    user: str = "U1",
+    **extra: Any,
+) -> dict[str, Any]:
+    """A message in a public channel, as Slack sends it for message.channels (in a thread when
+    `thread_ts` is given)."""
+    event = {
+        "type": "message",
+        "channel_type": "channel",
+        "channel": channel,
+        "user": user,
+        "text": text,
+        "ts": ts,
+        **extra,
+    }
+    return {**event, "thread_ts": thread_ts} if thread_ts else event
+
+
+def message_shortcut(
+    text: str,
+    *,
+    callback_id: str,
+    response_url: str,
+    user: str = "U1",
+    channel: str = "C1",
+    ts: str = "1700000000.000900",
+) -> dict[str, Any]:
+    """The interaction payload of a message shortcut used on a message in `channel`."""
+    return {
+        "type": "message_action",
+        "callback_id": callback_id,
+        "trigger_id": "1.2.3",
+        "team": {"id": "T1"},
+        "api_app_id": "A1",
+        "user": {"id": user},
+        "channel": {"id": channel},
+        "message_ts": ts,
+        "message": {"type": "message", "user": "U9", "text": text, "ts": ts},
+        "response_url": response_url,
+    }
+
+
+def view_submission(
+    view: dict[str, Any], values: dict[str, Any], *, user: str = "U1"
+) -> dict[str, Any]:
+    """The interaction payload when someone submits a modal: the view as opened, with the
+    values of its inputs as state (block_id -> action_id -> value)."""
+    return {
+        "type": "view_submission",
+        "team": {"id": "T1"},
+        "api_app_id": "A1",
+        "user": {"id": user},
+        "trigger_id": "1.2.4",
+        "view": {**view, "id": "V1", "state": {"values": values}},
+    }
+
+
+def form(payload: dict[str, Any]) -> str:
+    """An interaction payload as Slack posts it: form-encoded, under `payload`."""
+    return urllib.parse.urlencode({"payload": json.dumps(payload)})

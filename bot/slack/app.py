@@ -8,6 +8,7 @@ from typing import Any
 from slack_bolt import App, BoltContext, BoltResponse
 from slack_bolt.middleware.request_verification import RequestVerification
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import (
     ConnectionErrorRetryHandler,
     RateLimitErrorRetryHandler,
@@ -40,15 +41,24 @@ def build_client(settings: Settings) -> WebClient:
 
 
 def create_app(settings: Settings, deps: SlackDeps, *, client: WebClient | None = None) -> App:
-    """The Bolt app with every listener registered and one error handler."""
+    """The Bolt app with every listener registered and one error handler. Its Web API client
+    is `client` (or one built from the settings), pointed wherever that one points."""
+    web = client or build_client(settings)
     secret = settings.slack_signing_secret
     app = App(
-        client=client or build_client(settings),
+        # The token, not the client: given both (and SLACK_BOT_TOKEN is read from the
+        # environment whatever is passed), Bolt warns at every start that one goes unused.
+        token=web.token,
         signing_secret=secret.get_secret_value() if secret else None,
         # Socket Mode needs no signing secret; HTTP mode always verifies signatures.
         request_verification_enabled=secret is not None,
+        # Bolt would check the token at once, through its own client on slack.com: it is
+        # checked below instead, through the client configured here.
+        token_verification_enabled=False,
         logger=logging.getLogger("bot.slack.bolt"),
     )
+    _configure(app.client, like=web)
+    _check_token(app.client)
     # Bolt's own signature check would log an unverified body whole when it fails.
     logging.getLogger(f"slack_bolt.{RequestVerification.__name__}").addFilter(WITHOUT_BODY)
     register_listeners(app, deps)
@@ -83,3 +93,24 @@ def create_app(settings: Settings, deps: SlackDeps, *, client: WebClient | None 
         return BoltResponse(status=200, body="")
 
     return app
+
+
+def _configure(client: WebClient, *, like: WebClient) -> None:
+    """Give Bolt's client the settings of `like`: the same ones Bolt copies into the client it
+    makes for each request (Web API URL, timeout, TLS, proxy, headers, retries)."""
+    client.base_url = like.base_url
+    client.timeout = like.timeout
+    client.ssl = like.ssl
+    client.proxy = like.proxy
+    client.headers = like.headers
+    client.retry_handlers = list(like.retry_handlers)
+
+
+def _check_token(client: WebClient) -> None:
+    """Refuse to start with a token Slack does not accept, saying which setting is wrong."""
+    try:
+        client.auth_test()
+    except SlackApiError as exc:
+        raise ConfigError(
+            f"Slack refused SLACK_BOT_TOKEN ({exc.response.get('error')}): check the bot token."
+        ) from None

@@ -1,14 +1,12 @@
-"""Answers and the App Home as Block Kit: pure functions, inside Slack's limits, text escaped."""
+"""Answers as Block Kit: pure functions, inside Slack's limits, text escaped."""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
 from bot.answering.present import badge, dated, format_date, review_overdue
 from bot.answering.templates import Templates
-from bot.index.manifest import DocumentEntry
 from bot.records import Answer, Passage
 from bot.slack.markup import escape
 
@@ -22,49 +20,81 @@ Block = dict[str, Any]
 # action_ids the listeners register for
 SHARE = "share_answer"
 MORE = "more_sources"
+FEEDBACK = "answer_feedback"  # the feedback_buttons element: its value says which was pressed
+# The plain buttons answers had before feedback_buttons: still handled for messages posted then.
 HELPFUL = "feedback_helpful"
 UNHELPFUL = "feedback_unhelpful"
+HELPFUL_VALUE = "helpful"
+UNHELPFUL_VALUE = "unhelpful"
 
 
 def answer_message(
-    answer: Answer,
-    templates: Templates,
-    *,
-    answer_id: str,
-    share: bool = False,
-    more: bool = True,
+    answer: Answer, templates: Templates, *, answer_id: str, share: bool = False
 ) -> tuple[str, list[Block]]:
-    """(fallback text, blocks) for an answer or an abstention."""
-    blocks: list[Block] = [_context(escape(n)) for n in answer.notices]
-    blocks.append(_section(escape(answer.text)))
-    for passage in answer.passages:
-        blocks += [{"type": "divider"}, *citation_blocks(passage, answer, templates)]
-    buttons = []
-    # Every button carries only the answer id: the listeners look the answer up by it. The
+    """(fallback text, blocks) for an answer or an abstention, compact enough for one phone
+    screen: the lead, the best quote with its source, the rest behind 'N more sources'."""
+    blocks: list[Block] = [context(escape(n)) for n in answer.notices]
+    blocks.append(section(escape(answer.text)))
+    if answer.passages:
+        blocks += citation_blocks(answer.passages[0], answer, templates)
+    # Every value carries only the answer id: the listeners look the answer up by it. The
     # question never goes into a value, where it would travel with a shared message.
-    if answer.answered and more:
-        buttons.append(_button("More sources", MORE, answer_id))
-    if share:
+    buttons = []
+    if len(answer.passages) > 1:
+        buttons.append(_button(more_sources_label(len(answer.passages) - 1), MORE, answer_id))
+    if share and answer.answered:  # a refusal is not worth sharing
         buttons.append(_button("Share in channel", SHARE, answer_id, "primary"))
-    buttons += [
-        _button("Helpful", HELPFUL, answer_id),
-        _button("Not helpful", UNHELPFUL, answer_id),
-    ]
-    blocks.append({"type": "actions", "block_id": f"answer:{answer_id}", "elements": buttons})
-    return _fallback(answer), _within_limits(blocks)
+    tail = [{"type": "actions", "block_id": f"answer:{answer_id}", "elements": buttons}]
+    tail = [*(tail if buttons else []), feedback_block(answer_id), answer_footer(answer_id)]
+    return _fallback(answer), within_limits(blocks, tail=tail)
 
 
 def more_sources_message(
-    answer: Answer, templates: Templates, *, skip: int
+    answer: Answer, templates: Templates, *, skip: int = 1
 ) -> tuple[str, list[Block]]:
-    """The passages after the first `skip`, for the 'More sources' button."""
+    """The passages after the first `skip` (those the answer message does not show)."""
     extra = answer.passages[skip:]
     if not extra:
-        return "No further sources.", [_section("No further passages match this question.")]
+        return "No further sources.", [section("No further passages match this question.")]
     blocks: list[Block] = []
     for passage in extra:
         blocks += [*citation_blocks(passage, answer, templates), {"type": "divider"}]
-    return f"{len(extra)} more sources", _within_limits(blocks[:-1])
+    return more_sources_label(len(extra)), within_limits(blocks[:-1])
+
+
+def more_sources_label(count: int) -> str:
+    return f"{count} more source" if count == 1 else f"{count} more sources"
+
+
+def feedback_block(answer_id: str) -> Block:
+    """Slack's thumbs up / down for an answer; each value is the verdict and the answer id."""
+
+    def button(label: str, verdict: str, spoken: str) -> Block:
+        return {
+            "text": {"type": "plain_text", "text": label},
+            "accessibility_label": spoken,
+            "value": f"{verdict}:{answer_id}",
+        }
+
+    return {
+        "type": "context_actions",
+        "block_id": f"feedback:{answer_id}",
+        "elements": [
+            {
+                "type": "feedback_buttons",
+                "action_id": FEEDBACK,
+                "positive_button": button("Helpful", HELPFUL_VALUE, "This answer was helpful"),
+                "negative_button": button(
+                    "Not helpful", UNHELPFUL_VALUE, "This answer was not helpful: say why"
+                ),
+            }
+        ],
+    }
+
+
+def answer_footer(answer_id: str) -> Block:
+    """The id a supervisor can look up with `practice-bot answer ID`."""
+    return context(f"Answer id: `{answer_id}`")
 
 
 def citation_blocks(passage: Passage, answer: Answer, templates: Templates) -> list[Block]:
@@ -85,7 +115,7 @@ def citation_blocks(passage: Passage, answer: Answer, templates: Templates) -> l
         else:
             facts.append(f"review due {format_date(chunk.review_due)}")
     facts.append(_link(chunk.url) if chunk.url else f"`{escape(chunk.source)}`")
-    return [_section(f"{head}\n{quote}"), _context(" · ".join(facts))]
+    return [section(f"{head}\n{quote}"), context(" · ".join(facts))]
 
 
 def _link(url: str) -> str:
@@ -95,46 +125,15 @@ def _link(url: str) -> str:
     return f"<{safe}|Open the document>"
 
 
-def home_view(
-    documents: Sequence[DocumentEntry],
-    templates: Templates,
-    examples: dict[str, list[str]],
-    *,
-    today: dt.date,
-) -> dict[str, Any]:
-    blocks: list[Block] = [
-        {
-            "type": "header",
-            "text": {"type": "plain_text", "text": "Practice questions, answered from the sources"},
-        },
-        _section(escape(templates.render("help"))),
-        _section(templates.render("how_to_ask")),
-    ]
-    for audience, questions in examples.items():
-        listed = "\n".join(f"• {escape(q)}" for q in questions)
-        blocks.append(_section(f"*{escape(audience)}*\n{listed}"))
-    blocks += [{"type": "divider"}, _section("*Documents I answer from*")]
-    lines = []
-    for doc in documents:
-        line = f"• *{escape(doc.title)}* ({escape(badge(doc.kind, templates))}"
-        line += f", {format_date(doc.date)})" if doc.date else ")"
-        if doc.review_due and doc.review_due < today:
-            overdue = templates.render("review_overdue", date=format_date(doc.review_due))
-            line += f" :warning: {escape(overdue)}"
-        lines.append(line)
-    blocks += [_section(text) for text in _pack(lines)]
-    return {"type": "home", "blocks": _within_limits(blocks, limit=100)}
-
-
 def _fallback(answer: Answer) -> str:
     return _clip(escape(answer.text), MAX_FALLBACK_CHARS)
 
 
-def _section(text: str) -> Block:
+def section(text: str) -> Block:
     return {"type": "section", "text": {"type": "mrkdwn", "text": _clip(text, MAX_SECTION_CHARS)}}
 
 
-def _context(text: str) -> Block:
+def context(text: str) -> Block:
     return {
         "type": "context",
         "elements": [{"type": "mrkdwn", "text": _clip(text, MAX_SECTION_CHARS)}],
@@ -164,7 +163,7 @@ def _clip(text: str, limit: int) -> str:
     return cut + "…"
 
 
-def _pack(lines: list[str]) -> list[str]:
+def pack_lines(lines: list[str]) -> list[str]:
     """Join lines into section texts that each stay under the section limit."""
     texts, current = [], ""
     for line in lines:
@@ -175,8 +174,8 @@ def _pack(lines: list[str]) -> list[str]:
     return [*texts, current] if current else texts
 
 
-def _within_limits(blocks: list[Block], *, limit: int = MAX_BLOCKS) -> list[Block]:
-    """Keep a message under Slack's block limit, keeping the last block (the buttons)."""
-    if len(blocks) <= limit:
-        return blocks
-    return [*blocks[: limit - 1], blocks[-1]]
+def within_limits(
+    blocks: list[Block], *, tail: Sequence[Block] = (), limit: int = MAX_BLOCKS
+) -> list[Block]:
+    """Keep a message under Slack's block limit, always keeping its tail (buttons, footer)."""
+    return [*blocks[: limit - len(tail)], *tail]

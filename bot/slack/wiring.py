@@ -43,4 +43,7 @@ def slack_deps(runtime: Runtime) -> SlackDeps:
         knowledge_dir=settings.knowledge_dir,
         limiter=RateLimiter(settings.rate_limit_per_minute),
         allowed_channels=settings.slack_allowed_channels,
+        # runtime.index.path.name, read from the answerer that answered: after a rebuild
+        # swaps the answerer, an answer still records the version it came from.
+        index_version=lambda answerer: answerer.retriever.index.path.name,
     )

@@ -1,7 +1,9 @@
-"""Usage and feedback, kept in SQLite: what was asked (as a keyed hash), what was cited, verdicts.
+"""Usage and feedback, kept in SQLite: what was asked (as a keyed hash), what was shown, verdicts.
 
 Questions may carry case details, so by default the store keeps an HMAC of the question and
-of the user id, never their text; the key lives beside the database and never leaves it.
+of the user id, never their text; the key lives beside the database and never leaves it. What
+an answer showed is kept whole (the lead, which is document or template text, the citations and
+the index version), so a supervisor can look an answer up by the id in its footer.
 A store that is locked, full or broken never costs anyone their answer: failures are logged.
 """
 
@@ -38,16 +40,37 @@ CREATE TABLE IF NOT EXISTS answers (
     answered INTEGER NOT NULL,
     chunk_ids TEXT NOT NULL,
     citations TEXT NOT NULL,
-    outcome TEXT
+    outcome TEXT,
+    index_version TEXT,
+    lead_text TEXT
 );
 CREATE TABLE IF NOT EXISTS feedback (
     answer_id TEXT NOT NULL REFERENCES answers(id),
     user_hash TEXT NOT NULL,
     verdict TEXT NOT NULL CHECK (verdict IN ('helpful', 'unhelpful')),
     created_at TEXT NOT NULL,
+    reason TEXT,
+    comment TEXT,
     PRIMARY KEY (answer_id, user_hash)
 );
 """
+# Columns added since the first schema: a store made before them gains them when opened (empty
+# for old rows). Each is (table, column); all are TEXT.
+ADDED_COLUMNS = (
+    ("answers", "outcome"),
+    ("answers", "index_version"),
+    ("answers", "lead_text"),
+    ("feedback", "reason"),
+    ("feedback", "comment"),
+)
+# Why an answer was not helpful, as the feedback form offers it: stored code -> label.
+FEEDBACK_REASONS = {
+    "does_not_answer": "Does not answer the question",
+    "wrong_passage": "Wrong passage",
+    "out_of_date": "Out of date",
+    "other": "Other",
+}
+MAX_COMMENT_CHARS = 500
 
 
 @dataclass(frozen=True)
@@ -66,10 +89,28 @@ class UsageSummary:
     most_unhelpful: list[UnhelpfulAnswer]
     most_cited: list[tuple[str, int]]
     outcomes: dict[str, int] = field(default_factory=dict)  # answered / related / not_found
+    reasons: dict[str, int] = field(default_factory=dict)  # FEEDBACK_REASONS code -> count
+    comments: list[str] = field(default_factory=list)  # the latest, redacted before storing
 
     @property
     def abstention_rate(self) -> float:
         return self.abstained / self.answers if self.answers else 0.0
+
+
+@dataclass(frozen=True)
+class AnswerRecord:
+    """One answer as it was shown, for `practice-bot answer ID`."""
+
+    id: str
+    created_at: str
+    surface: str
+    outcome: str
+    index_version: str | None  # None for answers recorded before versions were kept
+    lead_text: str | None
+    citations: tuple[str, ...]  # "source · section", in the order of their markers
+    chunk_ids: tuple[str, ...]
+    question: str | None  # only when question text is kept (off by default)
+    feedback: tuple[str, ...] = ()  # "helpful", or "not helpful: reason: comment"
 
 
 class UsageStore:
@@ -84,7 +125,7 @@ class UsageStore:
             self._key = _load_or_create_key(path.with_suffix(".key"))
             with self._connect() as db:
                 db.executescript(SCHEMA)
-                _add_outcome_column(db)
+                _add_missing_columns(db)
         except (OSError, ValueError, sqlite3.Error) as exc:
             # Answering goes on without usage records; the admin sees this in the log.
             self.broken = f"{path}: {exc}"
@@ -98,8 +139,11 @@ class UsageStore:
         normalised = " ".join(text.lower().split())
         return hmac.new(self._key, normalised.encode(), hashlib.sha256).hexdigest()[:32]
 
-    def record_answer(self, answer: Answer, *, user_id: str, surface: str) -> str:
-        """Store one answer; returns its id (also when storing failed, so buttons still work)."""
+    def record_answer(
+        self, answer: Answer, *, user_id: str, surface: str, index_version: str | None = None
+    ) -> str:
+        """Store one answer as shown; returns its id (also when storing failed, so buttons
+        still work). The question is kept as a keyed hash unless text is to be kept."""
         answer_id = uuid.uuid4().hex
         if self.broken:
             return answer_id
@@ -115,13 +159,15 @@ class UsageStore:
             json.dumps([c.id for c in chunks]),
             json.dumps([f"{c.source} · {c.section}" for c in chunks]),
             answer.outcome.value,
+            index_version,
+            answer.text,
         )
         try:
             with self._connect() as db:
                 db.execute(
                     "INSERT INTO answers (id, created_at, question_hash, question_text, "
-                    "user_hash, surface, answered, chunk_ids, citations, outcome) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "user_hash, surface, answered, chunk_ids, citations, outcome, index_version, "
+                    "lead_text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     row,
                 )
         except sqlite3.Error as exc:
@@ -130,7 +176,27 @@ class UsageStore:
 
     def record_verdict(self, answer_id: str, *, user_id: str, helpful: bool) -> bool:
         """Store or change one user's verdict on an answer; False if it could not be stored."""
-        verdict = "helpful" if helpful else "unhelpful"
+        return self._feedback(answer_id, user_id, "helpful" if helpful else "unhelpful")
+
+    def record_reason(
+        self, answer_id: str, *, user_id: str, reason: str, comment: str = ""
+    ) -> bool:
+        """Why this user found the answer not helpful: a FEEDBACK_REASONS code and a comment
+        the caller has redacted. False if it could not be stored."""
+        if reason not in FEEDBACK_REASONS:
+            return False
+        return self._feedback(
+            answer_id, user_id, "unhelpful", reason, comment.strip()[:MAX_COMMENT_CHARS] or None
+        )
+
+    def _feedback(
+        self,
+        answer_id: str,
+        user_id: str,
+        verdict: str,
+        reason: str | None = None,
+        comment: str | None = None,
+    ) -> bool:
         if self.broken:
             return False
         try:
@@ -138,14 +204,20 @@ class UsageStore:
                 known = db.execute("SELECT 1 FROM answers WHERE id = ?", (answer_id,)).fetchone()
                 if not known:
                     return False
+                # A change of mind replaces the verdict; 'helpful' drops any earlier reason.
                 db.execute(
-                    "INSERT INTO feedback VALUES (?, ?, ?, ?) ON CONFLICT(answer_id, user_hash) "
-                    "DO UPDATE SET verdict = excluded.verdict, created_at = excluded.created_at",
-                    (answer_id, self.digest(user_id), verdict, _now()),
+                    "INSERT INTO feedback (answer_id, user_hash, verdict, created_at, reason, "
+                    "comment) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(answer_id, user_hash) "
+                    "DO UPDATE SET verdict = excluded.verdict, created_at = excluded.created_at, "
+                    "reason = CASE excluded.verdict WHEN 'helpful' THEN NULL "
+                    "ELSE COALESCE(excluded.reason, feedback.reason) END, "
+                    "comment = CASE excluded.verdict WHEN 'helpful' THEN NULL "
+                    "ELSE COALESCE(excluded.comment, feedback.comment) END",
+                    (answer_id, self.digest(user_id), verdict, _now(), reason, comment),
                 )
             return True
         except sqlite3.Error as exc:
-            log.warning("usage store: verdict on %s not recorded (%s)", answer_id, exc)
+            log.warning("usage store: feedback on %s not recorded (%s)", answer_id, exc)
             return False
 
     def purge(self, *, older_than_days: int) -> int:
@@ -167,19 +239,13 @@ class UsageStore:
         return int(deleted)
 
     def summary(self, *, limit: int = 10) -> UsageSummary:
-        if self.broken:
-            raise ConfigError(f"The usage store cannot be read: {self.broken}")
+        self._readable()
         with self._connect() as db:
             answers, abstained = db.execute(
                 "SELECT COUNT(*), COALESCE(SUM(1 - answered), 0) FROM answers"
             ).fetchone()
             verdicts = dict(db.execute("SELECT verdict, COUNT(*) FROM feedback GROUP BY verdict"))
-            outcomes = dict(
-                db.execute(
-                    "SELECT COALESCE(outcome, CASE answered WHEN 1 THEN 'answered' "
-                    "ELSE 'not_found' END), COUNT(*) FROM answers GROUP BY 1"
-                )
-            )
+            outcomes = dict(db.execute(f"SELECT {OUTCOME}, COUNT(*) FROM answers GROUP BY 1"))
             unhelpful = db.execute(
                 "SELECT a.question_hash, MAX(a.question_text), COUNT(*), MAX(a.citations) "
                 "FROM feedback f JOIN answers a ON a.id = f.answer_id "
@@ -187,6 +253,14 @@ class UsageStore:
                 "ORDER BY COUNT(*) DESC, a.question_hash LIMIT ?",
                 (limit,),
             ).fetchall()
+            reasons: Counter[str] = Counter()
+            comments: list[str] = []
+            for reason, comment in db.execute(
+                "SELECT reason, comment FROM feedback WHERE reason IS NOT NULL "
+                "ORDER BY created_at DESC"
+            ):
+                reasons[reason] += 1
+                comments += [comment] if comment and len(comments) < limit else []
             cited: Counter[str] = Counter()
             for (citations,) in db.execute("SELECT citations FROM answers WHERE answered = 1"):
                 cited.update({c.split(" · ")[0] for c in json.loads(citations)})
@@ -203,15 +277,60 @@ class UsageStore:
             ],
             most_cited=cited.most_common(limit),
             outcomes=outcomes,
+            reasons=dict(reasons.most_common()),
+            comments=comments,
         )
 
+    def find_answers(self, prefix: str, *, limit: int = 2) -> list[AnswerRecord]:
+        """The answers whose id starts with `prefix` (lower-case hex), at most `limit`."""
+        self._readable()
+        if not prefix or any(c not in "0123456789abcdef" for c in prefix):
+            return []
+        with self._connect() as db:
+            rows = db.execute(
+                f"SELECT id, created_at, surface, {OUTCOME}, index_version, lead_text, "
+                "citations, chunk_ids, question_text FROM answers "
+                "WHERE id >= ? AND id < ? ORDER BY id LIMIT ?",
+                (prefix, prefix + "g", limit),  # 'g' sorts after every hex digit
+            ).fetchall()
+            return [self._record(db, row) for row in rows]
 
-def _add_outcome_column(db: sqlite3.Connection) -> None:
-    """Stores made before answers had three outcomes gain the column (empty for old rows,
-    which count by their answered flag)."""
-    columns = {row[1] for row in db.execute("PRAGMA table_info(answers)")}
-    if "outcome" not in columns:
-        db.execute("ALTER TABLE answers ADD COLUMN outcome TEXT")
+    def _record(self, db: sqlite3.Connection, row: tuple[str, ...]) -> AnswerRecord:
+        answer_id, created, surface, outcome, version, lead, citations, chunk_ids, text = row
+        feedback = db.execute(
+            "SELECT verdict, reason, comment FROM feedback WHERE answer_id = ? ORDER BY created_at",
+            (answer_id,),
+        )
+        return AnswerRecord(
+            *(answer_id, created, surface, outcome, version, lead),
+            tuple(json.loads(citations)),
+            tuple(json.loads(chunk_ids)),
+            text if self.store_text else None,
+            tuple(_verdict(*row) for row in feedback),
+        )
+
+    def _readable(self) -> None:
+        if self.broken:
+            raise ConfigError(f"The usage store cannot be read: {self.broken}")
+
+
+# An answer's outcome; rows from before outcomes were kept count by their answered flag.
+OUTCOME = "COALESCE(outcome, CASE answered WHEN 1 THEN 'answered' ELSE 'not_found' END)"
+
+
+def _verdict(verdict: str, reason: str | None, comment: str | None) -> str:
+    if verdict == "helpful":
+        return verdict
+    parts = ["not helpful", FEEDBACK_REASONS.get(reason or "", reason), comment]
+    return ": ".join(p for p in parts if p)
+
+
+def _add_missing_columns(db: sqlite3.Connection) -> None:
+    """Stores made before a column was added gain it, in place, keeping their rows."""
+    for table in {table for table, _ in ADDED_COLUMNS}:
+        present = {row[1] for row in db.execute(f"PRAGMA table_info({table})")}
+        for column in (c for t, c in ADDED_COLUMNS if t == table and c not in present):
+            db.execute(f"ALTER TABLE {table} ADD COLUMN {column} TEXT")
 
 
 def _now() -> str:

@@ -20,22 +20,39 @@ def _files_mention(folder: Path, needle: str) -> list[Path]:
     return [p for p in folder.rglob("*") if p.is_file() and needle.encode() in p.read_bytes()]
 
 
-def test_a_question_with_an_nhs_number_is_answered_warned_and_never_stored(
+def test_a_channel_question_with_an_nhs_number_is_answered_only_to_the_asker(
     bot: Bot, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.DEBUG)
     bot.event(mention(QUESTION))
-    posted = bot.slack.wait_for("chat.postMessage")[0].params
-    assert "Second or subsequent plans" in str(posted["blocks"])
-    warning = bot.slack.wait_for("chat.postEphemeral")[0].params
-    assert warning["user"] == "U1" and warning["channel"] == "C1"
-    assert "personal details" in warning["text"] and "NHS number" in warning["text"]
+    private = bot.slack.wait_for("chat.postEphemeral")[0].params
+    assert (private["user"], private["channel"]) == ("U1", "C1")
+    assert private["thread_ts"] == "1700000000.000100"
+    assert "Second or subsequent plans" in str(private["blocks"])  # the answer, privately
+    assert "personal details" in str(private["blocks"]) and "NHS number" in str(private["blocks"])
+    bot.slack.wait_quiet()
+    (public,) = [c.params for c in bot.slack.of("chat.postMessage")]  # one line, nothing more
+    assert public["thread_ts"] == "1700000000.000100" and "blocks" not in public
+    assert public["text"].startswith("<@U1>, I have sent you my answer privately")
+    assert "edit your message" in public["text"]
+    assert len(bot.slack.of("chat.postEphemeral")) == 1
     for part in IDENTIFYING:
-        assert part not in posted["text"] and part not in str(posted["blocks"])
-        assert part not in warning["text"]
+        assert part not in public["text"]
+        assert part not in str(private)
         assert not _files_mention(bot.runtime.settings.data_dir, part)
         assert part not in caplog.text
     assert UsageStore(bot.runtime.settings.usage_db).summary().answers == 1
+
+
+def test_a_direct_message_with_an_nhs_number_is_answered_in_the_dm_with_a_note(bot: Bot) -> None:
+    bot.event(dm(QUESTION, ts="1700000000.000500"))
+    posted = bot.slack.wait_for("chat.postMessage")[0].params
+    assert posted["channel"] == "D1" and "Second or subsequent plans" in str(posted["blocks"])
+    note = bot.slack.wait_for("chat.postEphemeral")[0].params
+    assert note["user"] == "U1" and "NHS number" in note["text"]
+    for part in IDENTIFYING:
+        assert part not in str(posted) and part not in note["text"]
+    bot.slack.wait_quiet()  # the thread's title is set after the answer
 
 
 def test_kept_question_text_is_the_redacted_text(bot: Bot) -> None:

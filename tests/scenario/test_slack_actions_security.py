@@ -11,9 +11,9 @@ import pytest
 from bot.devtools.fake_slack import mention
 from bot.settings import Settings
 from bot.slack.blocks import more_sources_message
-from bot.slack.listeners.actions import MORE_SOURCES
 from bot.stores.usage import UsageStore
 from tests.fakes.slack import Bot, blocks_of, button, texts
+from tests.scenario.interactions import feedback_press, feedback_values
 
 # Details the personal-data guard does not recognise, which must still never reach a button.
 QUESTION = "can a child have a second CP plan? asking about the Willowbrook lad"
@@ -26,13 +26,19 @@ def settings(settings: Settings) -> Settings:
 
 
 def _button_values(blocks: list[dict[str, Any]]) -> list[str]:
-    return [
+    buttons = [
         str(e.get("value", "")) for b in blocks if b["type"] == "actions" for e in b["elements"]
     ]
+    return buttons + feedback_values(blocks)
 
 
 def _without_buttons(blocks: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [b for b in blocks if b["type"] != "actions"]
+    """The message without what carries its (new) answer id: buttons, feedback, footer."""
+    return [
+        b
+        for b in blocks
+        if b["type"] not in ("actions", "context_actions") and "Answer id:" not in str(b)
+    ]
 
 
 def test_buttons_carry_no_question_text_and_share_posts_the_same_answer(bot: Bot) -> None:
@@ -45,27 +51,31 @@ def test_buttons_carry_no_question_text_and_share_posts_the_same_answer(bot: Bot
     values = _button_values(private) + _button_values(shared["blocks"])
     for value in values:
         assert not any(word in value.lower() for word in PRIVATE_WORDS), value
-    assert len(values) == 7 and all(re.fullmatch(r"[0-9a-f]{32}", v) for v in values), values
+    id_only = r"((un)?helpful:)?[0-9a-f]{32}"  # a verdict and the id, or the id alone
+    assert len(values) == 5 and all(re.fullmatch(id_only, v) for v in values), values
 
     # The same answer, under a 'Shared by' note: only the buttons (a new answer id) differ.
     assert "Second or subsequent plans" in texts(shared["blocks"])
     assert _without_buttons(shared["blocks"])[1:] == _without_buttons(private)
 
-    # 'More sources' on the copy in the channel still finds the answer's further sources.
+
+def test_more_sources_on_a_shared_copy_shows_the_answers_further_sources(bot: Bot) -> None:
+    bot.command("second cp plan", user="U3")
+    private = bot.slack.wait_for("response_url")[0].params["blocks"]
+    assert button(private, "more_sources")["text"]["text"] == "1 more source"
+    bot.press(button(private, "share_answer"), user="U3")
+    shared = bot.slack.wait_for("response_url", count=3)[1].params
     bot.press(button(shared["blocks"], "more_sources"), user="U2")
     more = bot.slack.wait_for("response_url", count=4)[3].params
     answerer = bot.runtime.current()
-    expected = more_sources_message(
-        answerer.answer(QUESTION, top_k=MORE_SOURCES),
-        answerer.templates,
-        skip=answerer.policy.top_k,
-    )
+    expected = more_sources_message(answerer.answer("second cp plan"), answerer.templates)
     assert more["response_type"] == "ephemeral"
     assert (more["text"], more["blocks"]) == expected
+    assert "Findings, para 1" in texts(more["blocks"])
 
 
 def test_more_sources_counts_against_the_rate_limit(bot: Bot) -> None:
-    bot.event(mention("child protection plan", ts="1.1"), event_id="Ev1")
+    bot.event(mention("second cp plan", ts="1.1"), event_id="Ev1")
     bot.event(mention("rcpc timescale", ts="1.2"), event_id="Ev2")
     first = blocks_of(bot.slack.wait_for("chat.postMessage", count=2)[0].params)
     bot.press(button(first, "more_sources"))
@@ -78,9 +88,9 @@ def test_more_sources_counts_against_the_rate_limit(bot: Bot) -> None:
 def test_feedback_counts_against_the_rate_limit(bot: Bot) -> None:
     bot.event(mention("child protection plan", ts="2.1"), event_id="Ev1")
     blocks = blocks_of(bot.slack.wait_for("chat.postMessage")[0].params)
-    bot.press(button(blocks, "feedback_helpful"))
+    bot.click(feedback_press(blocks, helpful=True))
     assert bot.slack.wait_for("response_url")[0].params["text"].startswith("Thanks")
-    bot.press(button(blocks, "feedback_unhelpful"))
+    bot.click(feedback_press(blocks, helpful=False))
     refused = bot.slack.wait_for("response_url", count=2)[1].params
     assert refused["response_type"] == "ephemeral"
     assert refused["text"].startswith("You have asked 2 questions in the last minute")
@@ -91,7 +101,7 @@ def test_feedback_counts_against_the_rate_limit(bot: Bot) -> None:
 def test_a_share_over_the_rate_limit_is_refused_politely(bot: Bot) -> None:
     bot.command("second cp plan")
     private = bot.slack.wait_for("response_url")[0].params["blocks"]
-    bot.press(button(private, "feedback_helpful"))
+    bot.click(feedback_press(private, helpful=True))
     bot.slack.wait_for("response_url", count=2)  # thanks: the second of two this minute
     bot.press(button(private, "share_answer"))
     calls = [c.params for c in bot.slack.wait_for("response_url", count=3)]

@@ -14,26 +14,44 @@ from bot.settings import Settings
 from bot.stores.usage import UsageStore
 from tests.fakes.embedder import FakeEmbedder
 from tests.fakes.slack import SECRET, Bot, blocks_of, button, texts
+from tests.scenario.interactions import feedback_press
 
 
 def test_a_mention_is_answered_in_its_thread_with_citations(bot: Bot) -> None:
-    acked = bot.event(mention("can a child have a second CP plan?"))
+    acked = bot.event(mention("second cp plan"))
     assert acked.status == 200 and acked.seconds < 3
+    status = bot.slack.wait_for("assistant.threads.setStatus")[0].params
+    assert (status["channel_id"], status["thread_ts"]) == ("C1", "1700000000.000100")
+    assert status["status"] == "Searching the findings and guidance…"
+    assert "Reading the passages that match…" in status["loading_messages"]
     posted = bot.slack.wait_for("chat.postMessage")[0].params
     assert posted["channel"] == "C1" and posted["thread_ts"] == "1700000000.000100"
     blocks = blocks_of(posted)
-    assert "Second or subsequent plans" in texts(blocks)
-    assert "Inspection finding" in texts(blocks) and "Guidance" in texts(blocks)
+    assert "Second or subsequent plans" in texts(blocks) and "Guidance" in texts(blocks)
+    assert "Inspection finding" not in texts(blocks)  # the second source waits behind a button
+    assert button(blocks, "more_sources")["text"]["text"] == "1 more source"
     assert "Nothing in national guidance prevents" in posted["text"]
+    assert not bot.slack.of("reactions.add")  # the thread status shows the work instead
+
+
+def test_where_slack_refuses_the_thread_status_a_reaction_shows_the_work(bot: Bot) -> None:
+    bot.slack.refuse_next["assistant.threads.setStatus"] = ["not_allowed"]
+    bot.event(mention("second cp plan"))
+    bot.slack.wait_for("chat.postMessage")
     assert [c.params["name"] for c in bot.slack.of("reactions.add")] == ["mag"]
     assert len(bot.slack.wait_for("reactions.remove")) == 1
 
 
-def test_a_direct_message_is_answered_in_the_dm(bot: Bot) -> None:
+def test_a_direct_message_is_answered_in_its_own_thread_with_a_title(bot: Bot) -> None:
     bot.event(dm("rcpc timescale", ts="1700000000.000200"))
     posted = bot.slack.wait_for("chat.postMessage")[0].params
-    assert posted["channel"] == "D1" and "thread_ts" not in posted
+    # Agent view: every message in the Messages tab starts a thread, answered in that thread.
+    assert posted["channel"] == "D1" and posted["thread_ts"] == "1700000000.000200"
     assert "Review conferences, para 1" in texts(posted["blocks"])
+    status = bot.slack.of("assistant.threads.setStatus")[0].params
+    assert (status["channel_id"], status["thread_ts"]) == ("D1", "1700000000.000200")
+    title = bot.slack.wait_for("assistant.threads.setTitle")[0].params
+    assert (title["thread_ts"], title["title"]) == ("1700000000.000200", "rcpc timescale")
 
 
 def test_ask_is_acked_at_once_and_answered_privately_via_response_url(bot: Bot) -> None:
@@ -126,8 +144,17 @@ def test_a_forged_signature_is_refused(bot: Bot) -> None:
             "text": "second cp plan, no mention",
             "ts": "1.5",
         },
+        {
+            "type": "message",
+            "channel_type": "channel",
+            "channel": "C1",
+            "user": "U1",
+            "text": "second cp plan, in someone else's thread",
+            "ts": "1.7",
+            "thread_ts": "1.6",
+        },
     ],
-    ids=["own", "other-bot", "edit", "delete", "channel-without-mention"],
+    ids=["own", "other-bot", "edit", "delete", "channel-without-mention", "thread-not-answered"],
 )
 def test_messages_it_must_not_answer_are_ignored(bot: Bot, event: dict[str, Any]) -> None:
     assert bot.event(event, event_id=f"Ev-{event['ts']}").status == 200
@@ -138,8 +165,7 @@ def test_messages_it_must_not_answer_are_ignored(bot: Bot, event: dict[str, Any]
 def test_a_feedback_click_is_recorded(bot: Bot) -> None:
     bot.event(mention("second cp plan"))
     blocks = blocks_of(bot.slack.wait_for("chat.postMessage")[0].params)
-    helpful = button(blocks, "feedback_helpful")
-    bot.press(helpful)
+    bot.click(feedback_press(blocks, helpful=True))
     thanks = bot.slack.wait_for("response_url")[0].params
     assert thanks["text"].startswith("Thanks")
     summary = UsageStore(bot.runtime.settings.usage_db).summary()
@@ -159,13 +185,14 @@ def test_share_posts_the_answer_in_the_channel_and_removes_the_private_copy(bot:
 
 
 def test_more_sources_shows_further_passages(bot: Bot) -> None:
-    bot.event(mention("child protection plan"))
+    bot.event(mention("second cp plan"))
     blocks = blocks_of(bot.slack.wait_for("chat.postMessage")[0].params)
     more = button(blocks, "more_sources")
     bot.press(more)
     response = bot.slack.wait_for("response_url")[0].params
     assert response["response_type"] == "ephemeral"
     assert response["replace_original"] is False
+    assert response["text"] == "1 more source" and "Inspection finding" in texts(response["blocks"])
 
 
 def test_app_home_lists_how_to_ask_and_the_documents(bot: Bot) -> None:
@@ -203,35 +230,20 @@ def test_rate_limited_web_api_calls_are_retried(bot: Bot) -> None:
     assert len(bot.slack.of("chat.postMessage")) == 2
 
 
-def test_the_assistant_panel_offers_prompts_and_shows_a_status_while_searching(bot: Bot) -> None:
+def test_opening_the_messages_tab_offers_suggested_prompts(bot: Bot) -> None:
     bot.event(
-        {
-            "type": "assistant_thread_started",
-            "event_ts": "1.1",
-            "assistant_thread": {
-                "user_id": "U1",
-                "channel_id": "D1",
-                "thread_ts": "1.1",
-                "context": {},
-            },
-        },
-        event_id="EvStart",
+        {"type": "app_home_opened", "user": "U1", "channel": "D1", "tab": "messages"},
+        event_id="EvOpen",
     )
     prompts = bot.slack.wait_for("assistant.threads.setSuggestedPrompts")[0].params
-    assert "can a child have a second CP plan?" in json.dumps(prompts)
-    greeting = bot.slack.wait_for("chat.postMessage")[0].params
-    assert greeting["thread_ts"] == "1.1" and greeting["text"].startswith("Ask a practice question")
-
-    bot.event(
-        dm("rcpc timescale", ts="1.2", thread_ts="1.1"),
-        event_id="EvAsk",
-    )
-    status = bot.slack.wait_for("assistant.threads.setStatus")[0].params
-    assert status["status"] == "Searching the findings and guidance…"
-    answer = bot.slack.wait_for("chat.postMessage", count=2)[1].params
-    assert answer["thread_ts"] == "1.1" and "Review conferences, para 1" in texts(answer["blocks"])
-    time.sleep(0.5)
-    assert len(bot.slack.of("chat.postMessage")) == 2  # the DM listener did not answer it again
+    assert prompts["channel_id"] == "D1" and prompts["title"] == "Try one of these"
+    assert prompts["prompts"][0] == {
+        "title": "can a child have a second CP plan?",
+        "message": "can a child have a second CP plan?",
+    }
+    assert len(prompts["prompts"]) == 4
+    time.sleep(0.3)
+    assert not bot.slack.of("views.publish") and not bot.slack.of("chat.postMessage")
 
 
 def test_a_slack_server_error_is_retried_and_posts_once(bot: Bot) -> None:

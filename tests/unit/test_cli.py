@@ -197,3 +197,38 @@ def test_rollback_versions_and_audit_from_the_command_line(run, settings: Settin
     assert run("index", "versions").output.splitlines()[1].startswith("* ")
     log = run("audit").output
     assert log.count(" rebuild ") == 2 and "rollback" in log and "failed" in log
+
+
+def test_feedback_lists_why_answers_were_not_helpful(run, settings: Settings) -> None:  # type: ignore[no-untyped-def]
+    from bot.records import Answer
+    from bot.stores.usage import UsageStore
+
+    store = UsageStore(settings.usage_db)
+    first = store.record_answer(Answer("q", False, "Not found.", ()), user_id="U1", surface="dm")
+    second = store.record_answer(Answer("q2", False, "Nope.", ()), user_id="U1", surface="dm")
+    store.record_reason(first, user_id="U1", reason="wrong_passage", comment="cites plans")
+    store.record_reason(second, user_id="U1", reason="wrong_passage")
+    result = run("feedback")
+    assert "feedback: 0 helpful, 2 not helpful" in result.output
+    assert "Why answers were not helpful:\n      2  Wrong passage" in result.output
+    assert "Latest comments (personal details removed):\n  - cites plans" in result.output
+
+
+def test_answer_shows_a_recorded_answer_and_refuses_a_short_id(run, settings: Settings) -> None:  # type: ignore[no-untyped-def]
+    from bot.records import Answer
+    from bot.stores.usage import UsageStore
+
+    store = UsageStore(settings.usage_db)
+    answer_id = store.record_answer(
+        Answer("q", False, "Not found in the sources.", ()),
+        user_id="U1",
+        surface="command",
+        index_version="20261127T080000",
+    )
+    result = run("answer", answer_id.upper())
+    assert result.exit_code == 0, result.output
+    assert f"Answer {answer_id}" in result.output and "outcome  not_found" in result.output
+    assert "index    20261127T080000" in result.output
+    assert "Not found in the sources." in result.output
+    short = run("answer", answer_id[:4])
+    assert short.exit_code == 2 and "at least 8 characters" in short.output

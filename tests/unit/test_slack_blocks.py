@@ -8,7 +8,13 @@ from hypothesis import strategies as st
 from bot.answering.templates import Templates
 from bot.index.manifest import DocumentEntry
 from bot.records import Answer, Chunk, Hit, Kind, Passage
-from bot.slack.blocks import MAX_BLOCKS, MAX_SECTION_CHARS, answer_message, home_view
+from bot.slack.blocks import (
+    MAX_BLOCKS,
+    MAX_SECTION_CHARS,
+    answer_message,
+    more_sources_message,
+)
+from bot.slack.home import home_view
 from bot.slack.markup import escape, question_from_slack
 from tests.fakes.knowledge import REPO
 
@@ -65,7 +71,8 @@ def test_findings_and_guidance_get_their_badges_and_overdue_reviews_a_warning() 
     finding = _passage(1, "Inspectors saw drift.", kind=Kind.FINDINGS)
     overdue = _passage(2, "Old guidance.", review_due=dt.date(2025, 6, 1))
     _, blocks = answer_message(_answer(finding, overdue), TEMPLATES, answer_id="a1")
-    dumped = _dump(blocks)
+    _, more = more_sources_message(_answer(finding, overdue), TEMPLATES)
+    dumped = _dump(blocks) + _dump(more)  # the second passage is behind "1 more source"
     assert "*Inspection finding* · letter of 1 January 2026" in dumped
     assert (
         "*Guidance* · reviewed 1 January 2026 · :warning: Due for review since 1 June 2025"
@@ -73,27 +80,72 @@ def test_findings_and_guidance_get_their_badges_and_overdue_reviews_a_warning() 
     )
 
 
-def test_an_abstention_has_no_more_sources_button() -> None:
+def _buttons(blocks: list[dict]) -> dict[str, str]:
+    return {
+        e["action_id"]: e["value"] for b in blocks if b["type"] == "actions" for e in b["elements"]
+    }
+
+
+def _feedback(blocks: list[dict]) -> dict:
+    (block,) = [b for b in blocks if b["type"] == "context_actions"]
+    (element,) = block["elements"]
+    return element
+
+
+def test_an_abstention_has_feedback_but_no_more_sources_or_share() -> None:
     _, blocks = answer_message(
-        _answer(text="Not found.", answered=False), TEMPLATES, answer_id="a1"
+        _answer(text="Not found.", answered=False), TEMPLATES, answer_id="a1", share=True
     )
-    actions = [e["action_id"] for b in blocks if b["type"] == "actions" for e in b["elements"]]
-    assert actions == ["feedback_helpful", "feedback_unhelpful"]
+    assert _buttons(blocks) == {}
+    assert _feedback(blocks)["type"] == "feedback_buttons"
 
 
 def test_buttons_carry_only_the_answer_id_never_the_question() -> None:
     # A shared answer's buttons travel with the message in the channel: the question (which
     # may hold details the personal-data guard missed) is looked up by id, never carried.
-    _, blocks = answer_message(_answer(_passage(1, "x")), TEMPLATES, answer_id="a1", share=True)
-    buttons = {
-        e["action_id"]: e["value"] for b in blocks if b["type"] == "actions" for e in b["elements"]
-    }
-    assert buttons == {
-        "more_sources": "a1",
-        "share_answer": "a1",
-        "feedback_helpful": "a1",
-        "feedback_unhelpful": "a1",
-    }
+    passages = [_passage(n, "x") for n in (1, 2, 3)]
+    _, blocks = answer_message(_answer(*passages), TEMPLATES, answer_id="a1", share=True)
+    assert _buttons(blocks) == {"more_sources": "a1", "share_answer": "a1"}
+    feedback = _feedback(blocks)
+    assert feedback["action_id"] == "answer_feedback"
+    assert feedback["positive_button"]["value"] == "helpful:a1"
+    assert feedback["negative_button"]["value"] == "unhelpful:a1"
+
+
+def test_an_answer_shows_the_lead_and_best_quote_the_rest_behind_more_sources() -> None:
+    passages = [_passage(n, f"Quote number {n}.") for n in (1, 2, 3)]
+    _, blocks = answer_message(_answer(*passages), TEMPLATES, answer_id="a1")
+    dumped = _dump(blocks)
+    assert "Quote number 1." in dumped
+    assert "Quote number 2." not in dumped and "Quote number 3." not in dumped
+    more = [e for b in blocks if b["type"] == "actions" for e in b["elements"]]
+    assert [e["text"]["text"] for e in more] == ["2 more sources"]
+    assert [b["type"] for b in blocks] == [
+        "section",  # the lead
+        "section",  # the best quote
+        "context",  # its source, date and link
+        "actions",  # 2 more sources
+        "context_actions",  # helpful / not helpful
+        "context",  # Answer id
+    ]
+    assert blocks[-1]["elements"][0]["text"] == "Answer id: `a1`"
+    text, extra = more_sources_message(_answer(*passages), TEMPLATES)
+    assert text == "2 more sources"
+    assert "Quote number 2." in _dump(extra) and "Quote number 1." not in _dump(extra)
+
+
+def test_one_further_source_is_one_more_source() -> None:
+    passages = [_passage(n, "x") for n in (1, 2)]
+    _, blocks = answer_message(_answer(*passages), TEMPLATES, answer_id="a1")
+    (more,) = [e for b in blocks if b["type"] == "actions" for e in b["elements"]]
+    assert more["text"]["text"] == "1 more source"
+    assert more_sources_message(_answer(*passages), TEMPLATES)[0] == "1 more source"
+
+
+def test_a_related_answer_is_never_offered_for_sharing() -> None:
+    related = Answer("q", False, "Related.", (_passage(1, "x"), _passage(2, "y")), (), related=True)
+    _, blocks = answer_message(related, TEMPLATES, answer_id="a1", share=True)
+    assert _buttons(blocks) == {"more_sources": "a1"}
 
 
 def test_home_view_lists_documents_and_flags_overdue_reviews() -> None:
@@ -114,6 +166,9 @@ def test_home_view_lists_documents_and_flags_overdue_reviews() -> None:
     dumped = _dump(view)
     assert "Plans &amp; conferences" in dumped and "Due for review since 1 February 2026" in dumped
     assert "what makes a good audit?" in dumped
+    assert "*Prepare for supervision*" in dumped
+    for topic in ("supervision", "pre-proceedings", "strategy discussions"):
+        assert f"`/brief {topic}`" in dumped
 
 
 def _within_limits(blocks: list[dict]) -> None:
@@ -137,7 +192,9 @@ def test_any_text_renders_within_block_kit_limits_and_never_pings(text: str, n: 
         _answer(*passages, text=text), TEMPLATES, answer_id="a1", share=True
     )
     _within_limits(blocks)
-    assert blocks[-1]["type"] == "actions"  # the buttons survive any cut
+    # the buttons, the feedback and the id survive any cut
+    assert [b["type"] for b in blocks[-2:]] == ["context_actions", "context"]
+    assert blocks[-1]["elements"][0]["text"] == "Answer id: `a1`"
     for rendered in (fallback, json.dumps(blocks, ensure_ascii=False)):
         assert "<!channel>" not in rendered and "<!here>" not in rendered
 

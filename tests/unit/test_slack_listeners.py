@@ -12,10 +12,11 @@ from pydantic import SecretStr
 
 from bot.runtime import Runtime
 from bot.slack.admin import Admins
-from bot.slack.listeners.actions import more_action, verdict_action
+from bot.slack.listeners.actions import more_action
 from bot.slack.listeners.admin import handle_upload, reindex_command
 from bot.slack.listeners.commands import ask_command
 from bot.slack.listeners.events import mention_event, message_event
+from bot.slack.listeners.feedback import verdict_action
 from bot.slack.replies import SlackDeps
 from bot.slack.wiring import slack_deps
 
@@ -55,7 +56,25 @@ def test_a_mention_is_answered_in_its_thread(deps: SlackDeps) -> None:
     mention_event(deps)(event=event, body={"event_id": "Ev1"}, client=client)
     kwargs = client.chat_postMessage.call_args.kwargs
     assert (kwargs["channel"], kwargs["thread_ts"]) == ("C1", "5.5")
-    assert client.reactions_add.call_args == call(channel="C1", timestamp="5.5", name="mag")
+    status = client.assistant_threads_setStatus.call_args.kwargs
+    assert (status["channel_id"], status["thread_ts"]) == ("C1", "5.5")
+    assert status["status"] == "Searching the findings and guidance…"
+    assert 1 <= len(status["loading_messages"]) <= 10
+    assert not client.reactions_add.called  # the status shows the bot is working
+
+
+def test_where_slack_refuses_the_status_a_reaction_shows_work_instead(deps: SlackDeps) -> None:
+    from slack_sdk.errors import SlackApiError
+
+    client = MagicMock()
+    client.assistant_threads_setStatus.side_effect = SlackApiError(
+        "no", {"ok": False, "error": "not_allowed_token_type"}
+    )
+    event = {"channel": "C1", "ts": "5.6", "user": "U1", "text": "<@UBOT> second cp plan"}
+    mention_event(deps)(event=event, body={"event_id": "Ev1b"}, client=client)
+    assert client.reactions_add.call_args == call(channel="C1", timestamp="5.6", name="mag")
+    assert client.reactions_remove.call_args == call(channel="C1", timestamp="5.6", name="mag")
+    assert client.chat_postMessage.called
 
 
 def test_a_reply_inside_a_thread_stays_in_that_thread(deps: SlackDeps) -> None:
@@ -69,10 +88,15 @@ def test_a_reaction_failure_does_not_stop_the_answer(deps: SlackDeps) -> None:
     from slack_sdk.errors import SlackApiError
 
     client = MagicMock()
-    client.reactions_add.side_effect = SlackApiError("no", {"ok": False, "error": "missing_scope"})
+    refused = SlackApiError("no", {"ok": False, "error": "missing_scope"})
+    client.assistant_threads_setStatus.side_effect = refused
+    client.reactions_add.side_effect = refused
     event = {"channel": "D1", "channel_type": "im", "ts": "7.7", "user": "U1", "text": "rcpc"}
-    message_event(deps)(event=event, body={"event_id": "Ev3"}, client=client)
+    message_event(deps)(
+        event=event, body={"event_id": "Ev3"}, client=client, context=MagicMock(bot_user_id="UB")
+    )
     assert client.chat_postMessage.called
+    assert not client.reactions_remove.called  # nothing to take away
 
 
 def test_feedback_on_an_unknown_answer_says_it_was_not_recorded(deps: SlackDeps) -> None:

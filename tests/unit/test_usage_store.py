@@ -115,3 +115,82 @@ def test_a_store_made_before_outcomes_gains_the_column_and_keeps_its_rows(tmp_pa
     store = UsageStore(path)
     store.record_answer(_answer("q", answered=False), user_id="U1", surface="dm")
     assert store.summary().outcomes == {"answered": 1, "not_found": 1}
+
+
+def test_an_answer_is_kept_as_shown_and_found_by_its_id(tmp_path: Path) -> None:
+    store = UsageStore(tmp_path / "usage.sqlite3")
+    answer_id = store.record_answer(
+        _answer("Can Jayden Smith go on a second plan?"),
+        user_id="U1",
+        surface="mention",
+        index_version="20261127T083000",
+    )
+    (record,) = store.find_answers(answer_id)
+    assert (record.surface, record.outcome, record.index_version) == (
+        "mention",
+        "answered",
+        "20261127T083000",
+    )
+    assert record.lead_text == "lead"
+    assert record.citations == ("guidance/plans.md · Second, para 1",)
+    assert record.chunk_ids == ("c1",)
+    assert record.question is None  # question text is not kept unless turned on
+    assert store.find_answers(answer_id[:8]) == [record]
+    assert store.find_answers("ffffffff" if not answer_id.startswith("f") else "00000000") == []
+    assert store.find_answers("%") == [] and store.find_answers("") == []
+    dump = "\n".join(sqlite3.connect(tmp_path / "usage.sqlite3").iterdump())
+    assert "Jayden" not in dump
+
+
+def test_a_reason_is_stored_with_the_verdict_and_summarised(tmp_path: Path) -> None:
+    store = UsageStore(tmp_path / "usage.sqlite3")
+    first = store.record_answer(_answer("a"), user_id="U1", surface="dm")
+    second = store.record_answer(_answer("b"), user_id="U1", surface="dm")
+    assert store.record_verdict(first, user_id="U1", helpful=False)
+    assert store.record_reason(first, user_id="U1", reason="out_of_date", comment="old rule")
+    assert store.record_reason(second, user_id="U2", reason="wrong_passage")
+    assert not store.record_reason(second, user_id="U2", reason="made-up")
+    assert not store.record_reason("unknown", user_id="U2", reason="other")
+    summary = store.summary()
+    assert summary.unhelpful == 2
+    assert summary.reasons == {"out_of_date": 1, "wrong_passage": 1}
+    assert summary.comments == ["old rule"]
+    assert store.find_answers(first)[0].feedback == ("not helpful: Out of date: old rule",)
+    assert store.record_verdict(first, user_id="U1", helpful=True)  # a change of mind
+    assert store.find_answers(first)[0].feedback == ("helpful",)
+    assert store.summary().reasons == {"wrong_passage": 1}
+
+
+def test_a_store_made_before_answer_records_gains_the_columns(tmp_path: Path) -> None:
+    path = tmp_path / "usage.sqlite3"
+    with sqlite3.connect(path) as db:  # the schema before answers were kept as shown
+        db.execute(
+            "CREATE TABLE answers (id TEXT PRIMARY KEY, created_at TEXT NOT NULL, question_hash "
+            "TEXT NOT NULL, question_text TEXT, user_hash TEXT NOT NULL, surface TEXT NOT NULL, "
+            "answered INTEGER NOT NULL, chunk_ids TEXT NOT NULL, citations TEXT NOT NULL, "
+            "outcome TEXT)"
+        )
+        db.execute(
+            "CREATE TABLE feedback (answer_id TEXT NOT NULL REFERENCES answers(id), user_hash "
+            "TEXT NOT NULL, verdict TEXT NOT NULL CHECK (verdict IN ('helpful', 'unhelpful')), "
+            "created_at TEXT NOT NULL, PRIMARY KEY (answer_id, user_hash))"
+        )
+        old = "0" * 32
+        db.execute(
+            "INSERT INTO answers VALUES (?, '2026-01-01', 'h', NULL, 'u', 'dm', 1, '[]', '[]', "
+            "'answered')",
+            (old,),
+        )
+        db.execute("INSERT INTO feedback VALUES (?, 'u', 'unhelpful', '2026-01-01')", (old,))
+    db.close()
+    store = UsageStore(path)
+    (record,) = store.find_answers(old)
+    assert (record.index_version, record.lead_text, record.feedback) == (
+        None,
+        None,
+        ("not helpful",),
+    )
+    assert store.record_reason(old, user_id="U1", reason="other", comment="x")
+    new = store.record_answer(_answer("q"), user_id="U1", surface="dm", index_version="v2")
+    assert store.find_answers(new)[0].index_version == "v2"
+    assert store.summary().reasons == {"other": 1}

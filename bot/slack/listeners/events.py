@@ -1,17 +1,26 @@
-"""Mentions in channels, direct messages and the App Home."""
+"""Mentions in channels, follow-ups in threads the bot answered in, direct messages, and the
+App Home (its Home tab, and suggested prompts when someone opens the Messages tab)."""
 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+import logging
 from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import App
+from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
-from bot.slack.blocks import home_view
+from bot.slack.home import home_view
 from bot.slack.listeners.admin import handle_upload
-from bot.slack.replies import SlackDeps, answer_message_event
+from bot.slack.posting import answer_message_event
+from bot.slack.replies import SlackDeps
+from bot.slack.threads import is_follow_up
+
+log = logging.getLogger(__name__)
+SUGGESTED_PROMPTS = 4  # Slack shows at most four
 
 
 def register(app: App, deps: SlackDeps) -> None:
@@ -31,41 +40,71 @@ def mention_event(deps: SlackDeps) -> Callable[..., None]:
                 text=deps.templates.render("channel_not_allowed"),
             )
             return
+        earlier = deps.threads.earlier(event["channel"], event.get("thread_ts"))
         answer_message_event(
-            deps, client, event, event_id=body.get("event_id"), surface="mention", in_thread=True
+            deps, client, event, event_id=body.get("event_id"), surface="mention", earlier=earlier
         )
 
     return on_mention
 
 
 def message_event(deps: SlackDeps) -> Callable[..., None]:
-    def on_message(event: dict[str, Any], body: dict[str, Any], client: WebClient) -> None:
-        # Only direct messages: in channels the bot answers when mentioned (app_mention).
-        if event.get("channel_type") != "im" or event.get("bot_id"):
-            return
-        if event.get("subtype") == "file_share":
+    """Direct messages, and in channels only replies in a thread the bot has answered in (a
+    question elsewhere in a channel is answered when the bot is mentioned: app_mention)."""
+
+    def on_message(
+        event: dict[str, Any], body: dict[str, Any], client: WebClient, context: BoltContext
+    ) -> None:
+        if event.get("bot_id"):
+            return  # the bot's own messages and other bots'
+        direct = event.get("channel_type") == "im"
+        if direct and event.get("subtype") == "file_share":
             if deps.seen.first(body.get("event_id"), f"{event['channel']}:{event['ts']}"):
                 handle_upload(deps, client, event)
             return
-        if event.get("subtype"):
+        if event.get("subtype") not in (None, "thread_broadcast"):
             return  # edits, deletions and other changes are not questions
+        channel, thread_ts = event["channel"], event.get("thread_ts")
+        earlier = deps.threads.earlier(channel, thread_ts)
+        if not direct and (earlier is None or not _open_to(deps, channel)):
+            return
+        if earlier is not None and not is_follow_up(
+            event.get("text", ""), bot_user_id=context.bot_user_id
+        ):
+            return  # thanks, or a word to someone else in the thread
+        surface = "dm" if direct else "thread"
         answer_message_event(
-            deps,
-            client,
-            event,
-            event_id=body.get("event_id"),
-            surface="dm",
-            in_thread=bool(event.get("thread_ts")),
+            deps, client, event, event_id=body.get("event_id"), surface=surface, earlier=earlier
         )
 
     return on_message
 
 
+def _open_to(deps: SlackDeps, channel: str) -> bool:
+    return not deps.allowed_channels or channel in deps.allowed_channels
+
+
 def home_opened_event(deps: SlackDeps) -> Callable[..., None]:
     def on_home_opened(event: dict[str, Any], client: WebClient) -> None:
-        if event.get("tab", "home") != "home":
+        tab = event.get("tab", "home")
+        if tab == "messages" and event.get("channel"):
+            offer_prompts(deps, client, event["channel"])
+        if tab != "home":
             return
         view = home_view(deps.documents(), deps.templates, deps.examples, today=dt.date.today())
         client.views_publish(user_id=event["user"], view=view)
 
     return on_home_opened
+
+
+def offer_prompts(deps: SlackDeps, client: WebClient, channel: str) -> None:
+    """Example questions at the top of the Messages tab (the agent view shows them there)."""
+    questions = itertools.islice(itertools.chain(*deps.examples.values()), SUGGESTED_PROMPTS)
+    try:
+        client.assistant_threads_setSuggestedPrompts(
+            channel_id=channel,
+            title=deps.templates.render("prompts_title"),
+            prompts=[{"title": q, "message": q} for q in questions],
+        )
+    except SlackApiError as exc:
+        log.info("suggested prompts not set: %s", exc.response.get("error"))

@@ -1,0 +1,111 @@
+"""/brief TOPIC: the manager's brief, acknowledged at once and answered privately, with a
+button to share it in the channel.
+
+The button's value is only the brief's id; the brief itself is held here for an hour. The
+command and the share both count against the person's rate limit, as a question does."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+import uuid
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any
+
+from slack_bolt import Ack, App, Respond
+
+from bot.answering.brief import BRIEF_TOPICS, Brief, build_brief
+from bot.errors import QuestionError
+from bot.slack.brief_blocks import SHARE_BRIEF, brief_message, plain_message
+from bot.slack.markup import escape, question_from_slack
+from bot.slack.replies import SlackDeps
+
+log = logging.getLogger(__name__)
+GONE = "That brief is no longer to hand, so it cannot be shared: please ask for it again."
+
+
+class RecentBriefs:
+    """Briefs given in the last while, by id, so that 'Share in channel' carries only the id."""
+
+    def __init__(self, *, seconds: float = 3600.0, limit: int = 500) -> None:
+        self.seconds = seconds
+        self.limit = limit
+        self._briefs: OrderedDict[str, tuple[float, Brief]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def keep(self, brief: Brief) -> str:
+        brief_id = uuid.uuid4().hex
+        with self._lock:
+            self._briefs[brief_id] = (time.monotonic(), brief)
+            while len(self._briefs) > self.limit:
+                self._briefs.popitem(last=False)
+        return brief_id
+
+    def get(self, brief_id: str) -> Brief | None:
+        """The brief, or None once it is too old or was pushed out by newer ones."""
+        with self._lock:
+            kept = self._briefs.get(brief_id)
+            if kept is None or time.monotonic() - kept[0] > self.seconds:
+                self._briefs.pop(brief_id, None)
+                return None
+            return kept[1]
+
+
+def register(app: App, deps: SlackDeps) -> None:
+    held = RecentBriefs()
+    app.command("/brief")(brief_command(deps, held))
+    app.action(SHARE_BRIEF)(share_brief_action(deps, held))
+
+
+def brief_command(deps: SlackDeps, held: RecentBriefs) -> Callable[..., None]:
+    def on_brief(ack: Ack, command: dict[str, Any], respond: Respond) -> None:
+        ack()  # within Slack's 3 seconds; the brief follows through response_url
+        if refused := deps.over_limit(command.get("user_id", "")):
+            _private(respond, refused)
+            return
+        answerer = deps.answerer()
+        try:
+            brief = build_brief(answerer, question_from_slack(command.get("text", "")))
+        except QuestionError:  # no topic: say how to ask
+            _private(respond, deps.templates.render("brief_help", topics=", ".join(BRIEF_TOPICS)))
+            return
+        if brief.empty:
+            _private(respond, deps.templates.render("abstain", contact=answerer.policy.contact))
+            return
+        text, blocks = brief_message(brief, brief_id=held.keep(brief))
+        log.info(  # the counts only: the topic may say more than it should
+            "brief given: %d expected, %d found, %d to improve",
+            len(brief.expectations),
+            len(brief.findings),
+            len(brief.improvement_areas),
+        )
+        respond(response_type="ephemeral", text=text, blocks=blocks)
+
+    return on_brief
+
+
+def share_brief_action(deps: SlackDeps, held: RecentBriefs) -> Callable[..., None]:
+    def on_share(ack: Ack, action: dict[str, Any], body: dict[str, Any], respond: Respond) -> None:
+        ack()
+        user = body["user"]["id"]
+        if refused := deps.over_limit(user):
+            _private(respond, refused)
+            return
+        brief = held.get(action["value"])
+        if brief is None:
+            _private(respond, GONE)
+            return
+        note = deps.templates.render("shared_by", user=f"<@{escape(user)}>")
+        text, blocks = brief_message(brief, brief_id=None, shared_by=note)
+        respond(response_type="in_channel", replace_original=False, text=text, blocks=blocks)
+        respond(delete_original=True)  # the private copy is no longer needed
+
+    return on_share
+
+
+def _private(respond: Respond, text: str) -> None:
+    """A plain private reply; the text is wording from the templates, escaped here."""
+    fallback, blocks = plain_message(text)
+    respond(response_type="ephemeral", replace_original=False, text=fallback, blocks=blocks)

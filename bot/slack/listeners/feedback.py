@@ -1,0 +1,99 @@
+"""Feedback on an answer: Slack's thumbs up / down (feedback_buttons), and the small form
+'Not helpful' opens to ask why. The reason's free text is redacted before it is stored."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.slack.blocks import FEEDBACK, HELPFUL, HELPFUL_VALUE, UNHELPFUL, UNHELPFUL_VALUE
+from bot.slack.feedback import FEEDBACK_VIEW, read_reason, reason_view
+from bot.slack.listeners.actions import private
+from bot.slack.replies import SlackDeps
+from bot.text import squash
+
+log = logging.getLogger(__name__)
+
+
+def register(app: App, deps: SlackDeps) -> None:
+    app.action(FEEDBACK)(feedback_action(deps))
+    app.view(FEEDBACK_VIEW)(reason_submitted(deps))
+    # The plain buttons of answers posted before feedback_buttons: their value is the id alone.
+    app.action(HELPFUL)(verdict_action(deps, helpful=True))
+    app.action(UNHELPFUL)(verdict_action(deps, helpful=False))
+
+
+def feedback_action(deps: SlackDeps) -> Callable[..., None]:
+    """A thumbs up or down: the verdict stored; a thumbs down also opens the form asking why."""
+
+    def on_feedback(
+        ack: Ack, action: dict[str, Any], body: dict[str, Any], respond: Respond, client: WebClient
+    ) -> None:
+        ack()
+        verdict, _, answer_id = str(action.get("value", "")).partition(":")
+        if verdict not in (HELPFUL_VALUE, UNHELPFUL_VALUE):
+            return
+        helpful = verdict == HELPFUL_VALUE
+        if record(deps, body, respond, answer_id, helpful=helpful) and not helpful:
+            ask_why(client, body.get("trigger_id"), answer_id)
+
+    return on_feedback
+
+
+def verdict_action(deps: SlackDeps, *, helpful: bool) -> Callable[..., None]:
+    def on_verdict(
+        ack: Ack, action: dict[str, Any], body: dict[str, Any], respond: Respond
+    ) -> None:
+        ack()
+        record(deps, body, respond, action["value"], helpful=helpful)
+
+    return on_verdict
+
+
+def record(
+    deps: SlackDeps, body: dict[str, Any], respond: Respond, answer_id: str, *, helpful: bool
+) -> bool:
+    """Store one verdict and tell the presser (privately) whether it was; True if stored."""
+    user = body["user"]["id"]
+    if refused := deps.over_limit(user):
+        private(respond, refused)
+        return False
+    stored = deps.store.record_verdict(answer_id, user_id=user, helpful=helpful)
+    private(respond, deps.templates.render("feedback_thanks" if stored else "feedback_failed"))
+    return stored
+
+
+def ask_why(client: WebClient, trigger_id: str | None, answer_id: str) -> None:
+    """Open the form (Slack's trigger lasts 3 seconds; a missed one only loses the reason)."""
+    if not trigger_id:
+        return
+    try:
+        client.views_open(trigger_id=trigger_id, view=reason_view(answer_id))
+    except SlackApiError as exc:
+        log.info("feedback form not opened: %s", exc.response.get("error"))
+
+
+def reason_submitted(deps: SlackDeps) -> Callable[..., None]:
+    """The form sent: the reason stored with the verdict, the free text redacted first."""
+
+    def on_submit(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+        ack()
+        reason = read_reason(view)
+        if reason is None:
+            log.warning("ignored a feedback form that this bot did not make")
+            return
+        comment = squash(reason.comment)
+        if comment:
+            comment = deps.answerer().guard.redact(comment).text
+        stored = deps.store.record_reason(
+            reason.answer_id, user_id=body["user"]["id"], reason=reason.reason, comment=comment
+        )
+        if not stored:
+            log.warning("feedback reason on %s not stored", reason.answer_id)
+
+    return on_submit

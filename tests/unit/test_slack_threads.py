@@ -1,0 +1,107 @@
+"""Thread follow-ups, the feedback form and building the app, without a server."""
+
+from __future__ import annotations
+
+import logging
+from unittest.mock import patch
+
+import pytest
+
+from bot.runtime import Runtime
+from bot.slack.feedback import FEEDBACK_VIEW, read_reason, reason_view
+from bot.slack.threads import ThreadMemory, is_follow_up, with_context
+
+ANSWER_ID = "0123456789abcdef0123456789abcdef"
+
+
+def test_a_thread_keeps_its_first_question_and_is_renewed_by_later_answers() -> None:
+    threads = ThreadMemory()
+    threads.remember("C1", "1.1", "review conference timescale")
+    threads.remember("C1", "1.1", "review conference timescale and how often after that?")
+    assert threads.earlier("C1", "1.1") == "review conference timescale"
+    assert threads.earlier("C1", "2.2") is None and threads.earlier("C2", "1.1") is None
+    assert threads.earlier("C1", None) is None
+
+
+def test_threads_are_forgotten_after_a_day_and_beyond_the_limit() -> None:
+    clock = [1000.0]
+    with patch("bot.slack.threads.time.monotonic", lambda: clock[0]):
+        threads = ThreadMemory(limit=3)
+        for n in range(5):
+            threads.remember("C1", f"{n}.0", f"question {n}")
+        assert len(threads) == 3 and threads.earlier("C1", "0.0") is None
+        assert threads.earlier("C1", "4.0") == "question 4"
+        clock[0] += 24 * 3600 + 1
+        assert threads.earlier("C1", "4.0") is None and len(threads) == 0
+
+
+def test_a_follow_up_is_searched_with_the_earlier_question() -> None:
+    assert with_context("rcpc timescale", "and how often after that?") == (
+        "rcpc timescale and how often after that?"
+    )
+    assert with_context(None, "second cp plan") == "second cp plan"
+    assert with_context("rcpc timescale", "  ") == "  "  # nothing asked: the help text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("and how often after that?", True),
+        ("<@UBOT> who chairs it?", True),
+        ("Thanks!", False),
+        ("ok.", False),
+        ("<@U2> can you pick this up?", False),  # a word to a colleague
+        ("<@U2> <@UBOT> what about the core group?", True),
+        ("", False),
+    ],
+)
+def test_only_questions_meant_for_the_bot_are_follow_ups(text: str, expected: bool) -> None:
+    assert is_follow_up(text, bot_user_id="UBOT") is expected
+
+
+def test_the_feedback_form_carries_only_the_answer_id_and_reads_back_a_reason() -> None:
+    view = reason_view(ANSWER_ID)
+    assert view["callback_id"] == FEEDBACK_VIEW and view["private_metadata"] == ANSWER_ID
+    options = view["blocks"][0]["element"]["options"]
+    assert [o["value"] for o in options] == [
+        "does_not_answer",
+        "wrong_passage",
+        "out_of_date",
+        "other",
+    ]
+    state = {
+        "reason": {"reason": {"selected_option": {"value": "out_of_date"}}},
+        "comment": {"comment": {"value": "the timescale changed"}},
+    }
+    reason = read_reason({**view, "state": {"values": state}})
+    assert reason is not None
+    assert (reason.answer_id, reason.reason, reason.comment) == (
+        ANSWER_ID,
+        "out_of_date",
+        "the timescale changed",
+    )
+    assert (
+        read_reason({**view, "private_metadata": "not-an-id", "state": {"values": state}}) is None
+    )
+    assert read_reason({**view, "state": {"values": {}}}) is None
+
+
+def test_the_app_starts_without_a_client_and_token_warning(
+    runtime: Runtime, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from bot.devtools.fake_slack import FakeSlack
+    from bot.slack.wiring import slack_app
+    from tests.fakes.slack import settings_with_slack
+
+    slack = FakeSlack().start()
+    try:
+        monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-from-the-environment")  # as in production
+        runtime.settings = settings_with_slack(runtime.settings, slack.url)
+        caplog.set_level(logging.DEBUG)
+        app = slack_app(runtime)
+        assert app.client.base_url == f"{slack.url}/api/"  # still pointed at the fake
+        assert app.client.token == "xoxb-test"
+        assert [c.method for c in slack.calls] == ["auth.test"]  # the token checked at start
+        assert "will be unused" not in caplog.text and "will be ignored" not in caplog.text
+    finally:
+        slack.stop()
