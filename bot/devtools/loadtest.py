@@ -101,10 +101,12 @@ def run_load(
         answer_p50_ms=_pct(times, 50) * 1000,
         answer_p95_ms=_pct(times, 95) * 1000,
         errors=errors,
+        # From the pipeline (not a rate-limit or error message): public answers, and answers
+        # sent only to the asker because the question held case details.
         answered=sum(
             1
-            for c in answered.values()
-            if c.params.get("blocks") and "answer:" in str(c.params["blocks"])
+            for c in [*answered.values(), *slack.of("chat.postEphemeral")]
+            if c.params.get("blocks") and "Answer id:" in str(c.params["blocks"])
         ),
     )
 

@@ -107,4 +107,7 @@ def test_serve_http_answers_a_signed_mention_in_its_thread(served: tuple[str, Fa
     posted = slack.wait_for("chat.postMessage", timeout=60)[0].params
     assert posted["channel"] == "C9" and posted["thread_ts"] == "1700000001.000100"
     blocks = json.dumps(posted["blocks"], ensure_ascii=False)
-    assert "Findings, para 4" in blocks and "Second or subsequent plans" in blocks
+    # The compact answer: the lead (guidance, then what inspectors found) and the best quote;
+    # the finding's own citation is behind "more sources".
+    assert "Inspectors found" in blocks and "Second or subsequent plans" in blocks
+    assert "more sources" in blocks
