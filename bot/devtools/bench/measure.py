@@ -57,8 +57,15 @@ def run_bench(
         "rows": int(runtime.index.dense.ntotal),
         "dense_index": runtime.index.manifest.dense_index,
     }
+    say("the sentence-transformers embedding of the same questions (the old floor)")
+    result["knowledge_base"] |= _torch_floor(settings, questions, result["knowledge_base"])
     say("cold start")
     result["cold_start_s"] = _cold_start(settings)
+    result["cold_ask_s"] = _cold_ask(settings)
+    result["import_sentence_transformers_s"] = _import_time("sentence_transformers")
+    result["cold_ask_over_import"] = round(
+        result["cold_ask_s"] / result["import_sentence_transformers_s"], 3
+    )
     result["corpora"] = []
     with tempfile.TemporaryDirectory() as tmp:
         for size in sizes:
@@ -80,7 +87,83 @@ def run_bench(
                 for n, r in ((1, 10), (8, 4), (32, 2))
             ]
         )
+        say("32 concurrent questions while a rebuild runs")
+        result["load_during_rebuild"] = _load_during_rebuild(runtime, embedder, questions)
     return result
+
+
+def _torch_floor(
+    settings: Settings, questions: list[str], measured: dict[str, Any]
+) -> dict[str, Any]:
+    """The sentence-transformers embedding of each question alone: the floor before the ONNX
+    encoder, against which a warm question is now measured too."""
+    from bot.retrieval.embedder import SentenceTransformerEmbedder
+
+    torch_embedder = SentenceTransformerEmbedder(settings.model)
+    torch_embedder.warm_up()
+    for q in questions[:10]:
+        torch_embedder.embed([q])
+    times = []
+    for q in questions:
+        t = time.perf_counter()
+        torch_embedder.embed([q])
+        times.append(time.perf_counter() - t)
+    floor = _pct(times, 50) * 1000
+    return {
+        "torch_floor_ms": _pcts(times, (50, 95)),
+        "ask_over_torch_floor": {
+            "p50": round(measured["ask_ms"]["p50"] / floor, 3),
+            "p95": round(measured["ask_ms"]["p95"] / (_pct(times, 95) * 1000), 3),
+        },
+    }
+
+
+def _cold_ask(settings: Settings, runs: int = 3) -> float:
+    """A one-shot `practice-bot ask`: process start to answer printed."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SLACK_")}
+    env["PRACTICE_BOT_INDEX_DIR"] = str(settings.index_dir.resolve())
+    env["PRACTICE_BOT_KNOWLEDGE_DIR"] = str(settings.knowledge_dir.resolve())
+    command = [sys.executable, "-m", "bot", "ask", "can a child have a second CP plan?"]
+    times = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        subprocess.run(command, capture_output=True, env=env, check=True)
+        times.append(time.perf_counter() - t)
+    return round(statistics.median(times), 2)
+
+
+def _import_time(module: str, runs: int = 3) -> float:
+    times = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        subprocess.run([sys.executable, "-c", f"import {module}"], capture_output=True, check=True)
+        times.append(time.perf_counter() - t)
+    return round(statistics.median(times), 2)
+
+
+def _load_during_rebuild(
+    runtime: Runtime, embedder: Embedder, questions: list[str]
+) -> dict[str, Any]:
+    """Acks and answers for 32 simultaneous questions while a 1,000-passage index is built in
+    the same process (its embedding competes for the two cores, as a Slack rebuild does)."""
+    import threading
+
+    from bot.devtools.loadtest import describe, run_load
+    from bot.index.build import build_index
+
+    with tempfile.TemporaryDirectory() as tmp:
+        knowledge = Path(tmp) / "knowledge"
+        write_synthetic_corpus(runtime.index.chunks, knowledge, passages=1000)
+        building = threading.Thread(
+            target=build_index, args=(knowledge, Path(tmp) / "index", embedder), name="rebuild"
+        )
+        building.start()
+        result = run_load(runtime, questions, concurrency=32, rounds=2)
+        still_building = building.is_alive()
+        building.join()
+    summary = describe([result])[0]
+    summary["rebuild_still_running_at_end"] = still_building
+    return summary
 
 
 def _questions() -> list[str]:

@@ -147,6 +147,24 @@ def format_bench(r: dict[str, Any]) -> str:
         f"Cold start (process start to ready, index present): {r['cold_start_s']} s; "
         f"model load alone {r['model_load_s']} s.",
     ]
+    if "cold_ask_s" in r:
+        kb = r["knowledge_base"]
+        lines += [
+            "",
+            f"One-shot `practice-bot ask`: {r['cold_ask_s']} s, against "
+            f"{r['import_sentence_transformers_s']} s to import sentence-transformers alone: "
+            f"{r['cold_ask_over_import']}x.",
+            f"A warm question: p50 {kb['ask_ms']['p50']} ms, "
+            f"{kb['ask_over_floor']['p50']}x the serving embedding of it alone "
+            f"({kb['floor_ms']['p50']} ms) and {kb['ask_over_torch_floor']['p50']}x the "
+            f"sentence-transformers embedding of it ({kb['torch_floor_ms']['p50']} ms).",
+        ]
+    if "load_during_rebuild" in r:
+        x = r["load_during_rebuild"]
+        lines += [
+            "",
+            "While a 1,000-passage rebuild runs: " + ", ".join(f"{k} {v}" for k, v in x.items()),
+        ]
     if "load" in r:
         lines += [
             "",
