@@ -16,7 +16,10 @@ $(STAMP): pyproject.toml
 		|| { tail -20 $(VENV)/install.log >&2; exit 1; }
 	@touch $(STAMP)
 
+# The model's ONNX export, for serving without torch: made here (about 10 s), then only checked
+# (a second) unless the model's files or PRACTICE_BOT_MODEL change; its export.json is the stamp.
 install: $(STAMP)
+	@$(BIN)/python -m bot.retrieval.onnx_export >> $(VENV)/install.log
 
 run: install  ## the main job: terminal chat (questions on stdin); builds the index if missing
 	@$(BIN)/practice-bot run

@@ -1,0 +1,197 @@
+"""The ONNX export against the sentence-transformers model it came from: the same vectors for
+questions and passages, the same evaluation figures, and a serving process that never loads
+torch. Uses the export `make install` made (python -m bot.retrieval.onnx_export)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+import yaml
+
+from bot.devtools.evaluation import DEFAULT_SET, load_cases, run_eval
+from bot.errors import ConfigError
+from bot.index.build import embedding_text
+from bot.ingest.chunking import sentence_windows
+from bot.retrieval.embedder import SentenceTransformerEmbedder, resolve_model_path
+from bot.retrieval.onnx_embedder import OnnxEmbedder, export_folder
+from bot.retrieval.onnx_export import export
+from bot.runtime import Runtime, make_embedder, start
+from bot.settings import BUNDLED_MODEL, Settings
+
+REPO = Path(__file__).resolve().parents[2]
+HOLDOUT = REPO / "tests/eval/holdout.yaml"
+HEAVY = ("torch", "transformers", "sentence_transformers")
+TOLERANCE = 1e-5
+pytestmark = pytest.mark.integration
+
+
+def questions() -> list[str]:
+    found = []
+    for path in (REPO / DEFAULT_SET, HOLDOUT):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        found += [case["q"] for group in ("in_scope", "out_of_scope") for case in data[group]]
+    return found
+
+
+def settings_for(index_dir: Path, encoder: str) -> Settings:
+    return Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        knowledge_dir=REPO / "knowledge",
+        prompts_dir=REPO / "prompts",
+        index_dir=index_dir,
+        encoder=encoder,
+    )
+
+
+@pytest.fixture(scope="module")
+def onnx() -> OnnxEmbedder:
+    embedder = make_embedder(settings_for(Path("unused"), "onnx"))
+    assert isinstance(embedder, OnnxEmbedder)
+    return embedder
+
+
+@pytest.fixture(scope="module")
+def torch_model() -> SentenceTransformerEmbedder:
+    embedder = make_embedder(settings_for(Path("unused"), "torch"))
+    assert isinstance(embedder, SentenceTransformerEmbedder)
+    return embedder
+
+
+@pytest.fixture(scope="module")
+def runtimes(
+    tmp_path_factory: pytest.TempPathFactory,
+    onnx: OnnxEmbedder,
+    torch_model: SentenceTransformerEmbedder,
+) -> dict[str, Runtime]:
+    """The knowledge base indexed and served by each encoder, end to end."""
+    return {
+        name: start(
+            settings_for(tmp_path_factory.mktemp(f"index-{name}"), name),
+            embedder=embedder,
+            progress=False,
+        )
+        for name, embedder in (("onnx", onnx), ("torch", torch_model))
+    }
+
+
+def test_the_names_are_the_models_so_existing_indexes_load(
+    onnx: OnnxEmbedder, torch_model: SentenceTransformerEmbedder
+) -> None:
+    assert onnx.name == torch_model.name == BUNDLED_MODEL
+    assert onnx.dimension == torch_model.dimension == 384
+
+
+def test_question_vectors_equal_the_sentence_transformers_ones(
+    onnx: OnnxEmbedder, torch_model: SentenceTransformerEmbedder
+) -> None:
+    texts = questions()
+    assert len(texts) > 200
+    expected = torch_model.embed(texts)
+    alone = np.vstack([onnx.embed([text]) for text in texts])  # as questions are served
+    together = onnx.embed(texts)
+    assert alone.dtype == together.dtype == np.float32
+    assert np.abs(alone - expected).max() < TOLERANCE
+    assert np.abs(together - expected).max() < TOLERANCE
+    assert np.allclose(np.linalg.norm(alone, axis=1), 1.0, atol=1e-6)
+
+
+def test_passage_vectors_equal_the_sentence_transformers_ones(
+    runtimes: dict[str, Runtime],
+    onnx: OnnxEmbedder,
+    torch_model: SentenceTransformerEmbedder,
+) -> None:
+    chunks = runtimes["onnx"].index.chunks
+    texts = [t for c in chunks for t in (embedding_text(c), *sentence_windows(c))]
+    assert len(chunks) > 100
+    assert np.abs(onnx.embed(texts) - torch_model.embed(texts)).max() < TOLERANCE
+
+
+def test_the_evaluation_figures_are_the_same_with_either_encoder(
+    runtimes: dict[str, Runtime],
+) -> None:
+    for path in (REPO / DEFAULT_SET, HOLDOUT):
+        cases = load_cases(path)
+        onnx, torch = (run_eval(runtimes[n].current(), cases) for n in ("onnx", "torch"))
+        assert onnx.summary() == torch.summary(), path.name
+        assert [o.cited for o in onnx.in_scope] == [o.cited for o in torch.in_scope]
+
+
+def _run(code: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, *code], capture_output=True, text=True, cwd=REPO, env=env, timeout=120
+    )
+
+
+def _env(**settings: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PRACTICE_BOT_", "SLACK_"))}
+    return env | {f"PRACTICE_BOT_{k.upper()}": v for k, v in settings.items()}
+
+
+def test_serving_never_imports_torch(runtimes: dict[str, Runtime]) -> None:
+    index = str(runtimes["onnx"].settings.index_dir)
+    check = (
+        "import sys\n"
+        "from bot.runtime import start\n"
+        "from bot.settings import Settings\n"
+        "runtime = start(Settings(), progress=False)\n"
+        "assert runtime.current().answer('can a child have a second CP plan?').answered\n"
+        f"print(sorted(m for m in {HEAVY!r} if m in sys.modules))\n"
+    )
+    started = _run(["-c", check], _env(index_dir=index))
+    assert started.returncode == 0, started.stderr
+    assert started.stdout.strip() == "[]"
+
+    # The one-shot command, with every import it makes listed by the interpreter.
+    asked = _run(
+        ["-X", "importtime", "-m", "bot", "ask", "can a child have a second CP plan?"],
+        _env(index_dir=index),
+    )
+    assert asked.returncode == 0, asked.stderr
+    assert "Inspectors found" in asked.stdout
+    imported = {line.rsplit("|", 1)[-1].strip() for line in asked.stderr.splitlines()}
+    assert "onnxruntime" in imported
+    assert not {m for m in imported if m.split(".")[0] in HEAVY}
+
+
+def test_a_missing_export_stops_the_bot_with_the_fix(tmp_path: Path) -> None:
+    empty = tmp_path / "no-exports"
+    with pytest.raises(ConfigError, match="make install"):
+        make_embedder(Settings(_env_file=None, onnx_dir=empty))  # type: ignore[call-arg]
+    asked = _run(
+        ["-m", "bot", "ask", "rcpc timescale"],
+        _env(onnx_dir=str(empty), index_dir=str(tmp_path / "index")),
+    )
+    assert asked.returncode == 1
+    message = asked.stderr.strip()
+    assert len(message.splitlines()) == 1 and "Traceback" not in message
+    assert "no ONNX export" in message and "python -m bot.retrieval.onnx_export" in message
+
+
+def test_a_local_model_folder_is_exported_the_same_way(
+    tmp_path: Path, torch_model: SentenceTransformerEmbedder
+) -> None:
+    folder = tmp_path / "my-minilm"
+    shutil.copytree(resolve_model_path(BUNDLED_MODEL), folder)
+    root = tmp_path / "onnx"
+    made = _run(["-m", "bot.retrieval.onnx_export"], _env(model=str(folder), onnx_dir=str(root)))
+    assert made.returncode == 0, made.stderr
+    assert (export_folder(str(folder), root) / "model.onnx").is_file()
+    embedder = make_embedder(
+        Settings(_env_file=None, model=str(folder), onnx_dir=root)  # type: ignore[call-arg]
+    )
+    assert embedder.name == str(folder)
+    texts = questions()[:40]
+    assert np.abs(embedder.embed(texts) - torch_model.embed(texts)).max() < TOLERANCE
+    again = export(str(folder), root=root)  # a forced export replaces the folder whole
+    assert sorted(p.name for p in again.folder.iterdir()) == [
+        "export.json",
+        "model.onnx",
+        "tokenizer.json",
+    ]
+    assert [p.name for p in root.iterdir()] == [again.folder.name]  # no staging left behind
