@@ -114,11 +114,11 @@ def citation_blocks(passage: Passage, answer: Answer, templates: Templates) -> l
             )
         else:
             facts.append(f"review due {format_date(chunk.review_due)}")
-    facts.append(_link(chunk.url) if chunk.url else f"`{escape(chunk.source)}`")
+    facts.append(link(chunk.url) if chunk.url else f"`{escape(chunk.source)}`")
     return [section(f"{head}\n{quote}"), context(" · ".join(facts))]
 
 
-def _link(url: str) -> str:
+def link(url: str) -> str:
     """A source's web address as a Slack link; characters that would break the link markup
     are escaped (the address came from a document or the catalogue, not from Slack)."""
     safe = url.replace("&", "&amp;").replace("<", "%3C").replace(">", "%3E").replace("|", "%7C")
@@ -126,17 +126,17 @@ def _link(url: str) -> str:
 
 
 def _fallback(answer: Answer) -> str:
-    return _clip(escape(answer.text), MAX_FALLBACK_CHARS)
+    return clip(escape(answer.text), MAX_FALLBACK_CHARS)
 
 
 def section(text: str) -> Block:
-    return {"type": "section", "text": {"type": "mrkdwn", "text": _clip(text, MAX_SECTION_CHARS)}}
+    return {"type": "section", "text": {"type": "mrkdwn", "text": clip(text, MAX_SECTION_CHARS)}}
 
 
 def context(text: str) -> Block:
     return {
         "type": "context",
-        "elements": [{"type": "mrkdwn", "text": _clip(text, MAX_SECTION_CHARS)}],
+        "elements": [{"type": "mrkdwn", "text": clip(text, MAX_SECTION_CHARS)}],
     }
 
 
@@ -152,7 +152,7 @@ def _button(label: str, action_id: str, value: str, style: str | None = None) ->
     return button
 
 
-def _clip(text: str, limit: int) -> str:
+def clip(text: str, limit: int) -> str:
     if len(text) <= limit:
         return text
     cut = text[: limit - 1]

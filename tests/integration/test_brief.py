@@ -12,24 +12,12 @@ from typing import Any
 import pytest
 
 from bot.answering.brief import BRIEF_TOPICS, build_brief
-from bot.runtime import Runtime, make_embedder, start
-from bot.settings import Settings
+from bot.runtime import Runtime
 
 REPO = Path(__file__).resolve().parents[2]
 LETTER = "findings/ofsted-focused-visit-2018-11-22.md"
 SUPERVISION = "guidance/supervision-and-management-oversight.md"
 pytestmark = pytest.mark.integration
-
-
-@pytest.fixture(scope="module")
-def real(tmp_path_factory: pytest.TempPathFactory) -> Runtime:
-    settings = Settings(
-        _env_file=None,  # type: ignore[call-arg]
-        knowledge_dir=REPO / "knowledge",
-        prompts_dir=REPO / "prompts",
-        index_dir=tmp_path_factory.mktemp("index"),
-    )
-    return start(settings, embedder=make_embedder(settings), progress=False)
 
 
 def _one(items: list[dict[str, Any]], words: str) -> dict[str, Any]:

@@ -12,8 +12,7 @@ import pytest
 
 from bot.devtools.evaluation import DEFAULT_SET, load_cases, run_eval
 from bot.records import Kind
-from bot.runtime import Runtime, make_embedder, start
-from bot.settings import Settings
+from bot.runtime import Runtime
 
 REPO = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.integration
@@ -38,17 +37,6 @@ HOLDOUT_FLOORS = {
     "general_out_of_scope_abstained": 1.0,
     "near_domain_abstained": 0.9,
 }
-
-
-@pytest.fixture(scope="module")
-def real(tmp_path_factory: pytest.TempPathFactory) -> Runtime:
-    settings = Settings(
-        _env_file=None,  # type: ignore[call-arg]
-        knowledge_dir=REPO / "knowledge",
-        prompts_dir=REPO / "prompts",
-        index_dir=tmp_path_factory.mktemp("index"),
-    )
-    return start(settings, embedder=make_embedder(settings), progress=False)
 
 
 def test_second_plan_question_cites_the_guidance_and_the_finding(real: Runtime) -> None:
