@@ -284,7 +284,8 @@ class _Recovery:
         """The text without its sentences that only say when the document was updated or is
         due for review ("This chapter was updated in June 2023."): those dates are the
         document's, and such a sentence is no passage (nor a heading, however short)."""
-        if not find_dates(text).reviewed and not find_dates(text).review_due:
+        whole = find_dates(text)
+        if not (whole.reviewed or whole.review_due):
             return text
         kept = []
         for sentence in split_sentences(text) or [text]:
