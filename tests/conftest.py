@@ -7,7 +7,10 @@ import shutil
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from bot import runtime as runtime_module
+from bot.cli.main import cli
 from bot.runtime import Runtime, start
 from bot.settings import Settings
 from tests.fakes.embedder import FakeEmbedder
@@ -62,3 +65,21 @@ def bot(settings: Settings, fake_embedder: FakeEmbedder):  # type: ignore[no-unt
     from tests.fakes.slack import serve_bot
 
     yield from serve_bot(settings, fake_embedder)
+
+
+@pytest.fixture
+def run(settings: Settings, monkeypatch: pytest.MonkeyPatch, tmp_path: Path):  # type: ignore[no-untyped-def]
+    """The CLI as a user runs it, with the fake embedder and the test folders (and the
+    fixture's thresholds, which suit the fake embedder)."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(runtime_module, "make_embedder", lambda s: FakeEmbedder())
+    for name in ("knowledge_dir", "index_dir", "prompts_dir", "data_dir"):
+        monkeypatch.setenv(f"PRACTICE_BOT_{name.upper()}", str(getattr(settings, name)))
+    monkeypatch.setenv("PRACTICE_BOT_MODEL", FakeEmbedder.name)  # what rollback checks against
+    for name in ("strong_similarity", "min_similarity", "min_coverage"):
+        monkeypatch.setenv(f"PRACTICE_BOT_{name.upper()}", str(getattr(settings, name)))
+
+    def invoke(*args: str, stdin: str | None = None):  # type: ignore[no-untyped-def]
+        return CliRunner().invoke(cli, list(args), input=stdin, catch_exceptions=False)
+
+    return invoke

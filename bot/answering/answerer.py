@@ -44,9 +44,6 @@ class AnswerPolicy:
     related_similarity: float = 0.40
     refuse_unmentioned: bool = True  # the glossary's uncovered-topics safety net
 
-    def should_answer(self, retrieval: Retrieval) -> bool:
-        return self.decide(retrieval) is Outcome.ANSWERED
-
     def decide(self, retrieval: Retrieval) -> Outcome:
         """Answer on a strong semantic match, or a fair one whose passages hold the question's
         rare words. Similarity alone cannot tell an off-topic question from a true match, and

@@ -15,12 +15,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from bot.devtools.corpora import CORPORA, REPO
+from bot.devtools.corpus_eval import CACHE
 from bot.devtools.evaluation import FAMILIAR, load_cases
 from bot.devtools.evidence import Evidence, gather
 from bot.retrieval.embedder import Embedder
 from bot.settings import Settings
 
-CACHE = REPO / ".cache" / "eval"
 WEIGHTS = REPO / "bot" / "answering" / "decision.json"
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import json
 import re
 from pathlib import Path
 from typing import Any
@@ -115,11 +114,3 @@ def local_authority(title: str, blocks: list[Block]) -> str | None:
 def letter_date(letterhead: str, blocks: list[Block]) -> dt.date | None:
     """A letter's date: the first full date in its address block or opening lines."""
     return first_full_date(letterhead) or first_full_date(" ".join(b.text for b in blocks[:2]))
-
-
-def entry_digest(entry: CatalogueEntry | None) -> str | None:
-    return entry.digest() if entry else None
-
-
-def describe(entry: CatalogueEntry) -> str:
-    return json.dumps(entry.model_dump(exclude_none=True, mode="json"))

@@ -8,20 +8,15 @@ from pathlib import Path
 from unittest.mock import MagicMock
 
 import pytest
-from click.testing import CliRunner
 
-from bot import runtime as runtime_module
 from bot.answering.brief import BRIEF_TOPICS, Brief, BriefItem, BriefPolicy, build_brief
 from bot.cli.brief import render_brief
-from bot.cli.main import cli
 from bot.errors import QuestionError
 from bot.runtime import Runtime
-from bot.settings import Settings
 from bot.slack.blocks import MAX_BLOCKS, MAX_SECTION_CHARS
 from bot.slack.brief_blocks import SHARE_BRIEF, brief_message
 from bot.slack.listeners.brief import RecentBriefs, brief_command, share_brief_action
 from bot.slack.wiring import slack_deps
-from tests.fakes.embedder import FakeEmbedder
 
 LETTER = """---
 title: Focused visit letter
@@ -272,21 +267,6 @@ def test_a_forgotten_brief_cannot_be_shared(runtime: Runtime) -> None:
     )
     assert respond.call_args.kwargs["response_type"] == "ephemeral"
     assert "no longer to hand" in respond.call_args.kwargs["text"]
-
-
-@pytest.fixture
-def run(settings: Settings, monkeypatch: pytest.MonkeyPatch, tmp_path: Path):  # type: ignore[no-untyped-def]
-    """The CLI as a user runs it, with the fake embedder and the test folders."""
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr(runtime_module, "make_embedder", lambda s: FakeEmbedder())
-    for name in ("knowledge_dir", "index_dir", "prompts_dir", "data_dir"):
-        monkeypatch.setenv(f"PRACTICE_BOT_{name.upper()}", str(getattr(settings, name)))
-    monkeypatch.setenv("PRACTICE_BOT_MODEL", FakeEmbedder.name)
-
-    def invoke(*args: str):  # type: ignore[no-untyped-def]
-        return CliRunner().invoke(cli, list(args), catch_exceptions=False)
-
-    return invoke
 
 
 def test_cli_brief_json_lists_the_three_groups_with_citations(run) -> None:  # type: ignore[no-untyped-def]

@@ -2,30 +2,11 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
 from bot import runtime as runtime_module
-from bot.cli.main import cli
 from bot.settings import Settings
 from bot.slack import wiring as wiring_module
 from tests.fakes.embedder import FakeEmbedder
-
-
-@pytest.fixture
-def run(settings: Settings, monkeypatch: pytest.MonkeyPatch, tmp_path: Path):  # type: ignore[no-untyped-def]
-    """Invoke the CLI as a user would, with the fake embedder and the test folders."""
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr(runtime_module, "make_embedder", lambda s: FakeEmbedder())
-    for name in ("knowledge_dir", "index_dir", "prompts_dir", "data_dir"):
-        monkeypatch.setenv(f"PRACTICE_BOT_{name.upper()}", str(getattr(settings, name)))
-    monkeypatch.setenv("PRACTICE_BOT_MODEL", FakeEmbedder.name)  # what rollback checks against
-    for name in ("strong_similarity", "min_similarity", "min_coverage"):
-        monkeypatch.setenv(f"PRACTICE_BOT_{name.upper()}", str(getattr(settings, name)))
-
-    def invoke(*args: str, stdin: str | None = None):  # type: ignore[no-untyped-def]
-        return CliRunner().invoke(cli, list(args), input=stdin, catch_exceptions=False)
-
-    return invoke
 
 
 def test_index_build_reports_what_it_indexed(run) -> None:  # type: ignore[no-untyped-def]
