@@ -36,12 +36,16 @@ class FakeSlack:
     calls: list[Call] = field(default_factory=list)
     fail_next: dict[str, list[int]] = field(default_factory=dict)
     delay_next: dict[str, list[float]] = field(default_factory=dict)  # seconds before answering
+    # method -> seconds every call waits before it is answered (a slow Slack, or 429 back-off),
+    # or until release(): a stalled call never outlives the test that stalled it
+    delay: dict[str, float] = field(default_factory=dict)
     files: dict[str, bytes] = field(default_factory=dict)
     redirects: dict[str, str] = field(default_factory=dict)  # GET path -> Location (a 302)
     # method -> Slack error codes: answered 200 {"ok": false, "error": ...}, as Slack refuses
     refuse_next: dict[str, list[str]] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _changed: threading.Condition = field(init=False)
+    _released: threading.Event = field(default_factory=threading.Event)
 
     def __post_init__(self) -> None:
         self._changed = threading.Condition(self._lock)
@@ -57,8 +61,21 @@ class FakeSlack:
         return self
 
     def stop(self) -> None:
+        self.release()
         self.server.shutdown()
         self.server.server_close()
+
+    def release(self) -> None:
+        """Answer every call waiting on `delay` now, and later calls without delay."""
+        self.delay.clear()
+        self._released.set()
+
+    def wait_before_answering(self, method: str) -> None:
+        seconds = self.delay.get(method, 0.0)
+        if delays := self.delay_next.get(method):
+            seconds += delays.pop(0)
+        if seconds > 0:
+            self._released.wait(seconds)
 
     def record(self, call: Call) -> None:
         with self._changed:
@@ -141,9 +158,7 @@ def _handler(fake: FakeSlack) -> type[BaseHTTPRequestHandler]:
             path = urllib.parse.urlparse(self.path).path
             method = "response_url" if path.startswith("/response/") else path.rsplit("/", 1)[-1]
             fake.record(Call(method, params, path))
-            delays = fake.delay_next.get(method)
-            if delays:
-                time.sleep(delays.pop(0))
+            fake.wait_before_answering(method)
             failures = fake.fail_next.get(method)
             if failures:
                 status = failures.pop(0)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from slack_bolt import App, BoltContext, BoltResponse
@@ -18,10 +19,15 @@ from slack_sdk.http_retry.builtin_handlers import (
 from bot.errors import ConfigError
 from bot.settings import Settings
 from bot.slack.listeners import register_listeners
+from bot.slack.listeners.ack_first import tell_of_failure
 from bot.slack.replies import SlackDeps
 from bot.slack.verify import WITHOUT_BODY
 
 log = logging.getLogger(__name__)
+# Threads for listeners' work, all of it after the acknowledgement (listeners/ack_first.py).
+# Each mostly waits on the Web API (a question takes milliseconds of CPU), so there are more
+# than the cores; a bounded pool, so a stalled Slack queues work rather than adding threads.
+LISTENER_THREADS = 16
 
 
 def build_client(settings: Settings) -> WebClient:
@@ -56,6 +62,10 @@ def create_app(settings: Settings, deps: SlackDeps, *, client: WebClient | None 
         # checked below instead, through the client configured here.
         token_verification_enabled=False,
         logger=logging.getLogger("bot.slack.bolt"),
+        # Acknowledge on the request's thread, and only then hand the work to the pool: with
+        # Bolt's default, a busy pool delays the acknowledgement past Slack's 3 seconds.
+        process_before_response=True,
+        listener_executor=ThreadPoolExecutor(LISTENER_THREADS, thread_name_prefix="listener"),
     )
     _configure(app.client, like=web)
     _check_token(app.client)
@@ -81,15 +91,7 @@ def create_app(settings: Settings, deps: SlackDeps, *, client: WebClient | None 
             )
             return BoltResponse(status=401, body="")
         log.error("listener failed", exc_info=error)
-        message = deps.templates.render("slack_error")
-        try:
-            if body.get("response_url") and respond is not None:
-                respond(response_type="ephemeral", replace_original=False, text=message)
-            elif (event := body.get("event") or {}).get("channel") and event.get("ts"):
-                thread = event.get("thread_ts") or event["ts"]
-                client.chat_postMessage(channel=event["channel"], thread_ts=thread, text=message)
-        except Exception:  # the user-facing note is best effort; the original error is logged
-            log.warning("could not tell the user about the failure", exc_info=True)
+        tell_of_failure(deps.templates, body, client, respond)
         return BoltResponse(status=200, body="")
 
     return app

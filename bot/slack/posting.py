@@ -1,5 +1,8 @@
 """Answering a message in its thread: a status while searching, the answer posted (privately
-when a channel question held personal details), and the thread remembered for follow-ups."""
+when a channel question held personal details), and the thread remembered for follow-ups.
+
+A thread whose question was answered privately stays private: a follow-up there gets the same
+one public line again, and is answered (privately) only when it comes from the asker."""
 
 from __future__ import annotations
 
@@ -13,6 +16,7 @@ from slack_sdk.errors import SlackApiError
 from bot.answering.templates import Templates
 from bot.slack.markup import escape
 from bot.slack.replies import Reply, SlackDeps
+from bot.slack.threads import Thread
 
 log = logging.getLogger(__name__)
 WORKING_REACTION = "mag"  # only where Slack refuses the thread status
@@ -38,9 +42,10 @@ def answer_message_event(
     *,
     event_id: str | None,
     surface: str,
-    earlier: str | None = None,
+    earlier: Thread | None = None,
 ) -> None:
-    """Answer a mention, a DM or a thread follow-up once, in its thread."""
+    """Answer a mention, a DM or a thread follow-up once, in its thread (`earlier`: the thread,
+    for a follow-up)."""
     where = Where(
         channel=event["channel"],
         ts=event["ts"],
@@ -52,22 +57,32 @@ def answer_message_event(
     if not deps.seen.first(event_id, f"{where.channel}:{where.ts}"):
         log.info("skipped a repeated delivery of %s", event_id or f"{where.channel}:{where.ts}")
         return
+    if earlier is not None and earlier.private and where.user != earlier.asker:
+        _only_the_line(deps, client, where, asker=earlier.asker)
+        return
     reacted = show_working(client, deps.templates, where)
     try:
         reply = deps.reply(
-            event.get("text", ""), user_id=where.user, surface=surface, earlier=earlier
+            event.get("text", ""),
+            user_id=where.user,
+            surface=surface,
+            earlier=earlier.question if earlier else None,
+            private=where.direct or bool(earlier and earlier.private),  # who may press its buttons
         )
     finally:
         if reacted:
             _react(client, "reactions_remove", where)
-    if reply.privacy_note and not where.direct:
+    private = not where.direct and bool(reply.privacy_note or (earlier and earlier.private))
+    if reply.answer is not None:  # before posting: a reply to the answer may come at once
+        deps.threads.remember(
+            where.channel, where.thread_ts, reply.answer.question, asker=where.user, private=private
+        )
+    if private:
         _answer_privately(client, deps.templates, where, reply)
     else:
         _post(client, where, reply)
-    if reply.answer is not None:
-        deps.threads.remember(where.channel, where.thread_ts, reply.answer.question)
-        if where.direct and where.thread_ts == where.ts:
-            _set_title(client, where, reply.answer.question)
+    if reply.answer is not None and where.direct and where.thread_ts == where.ts:
+        _set_title(client, where, reply.answer.question)
 
 
 def show_working(client: WebClient, templates: Templates, where: Where) -> bool:
@@ -117,10 +132,30 @@ def _answer_privately(client: WebClient, templates: Templates, where: Where, rep
         text=reply.text,
         blocks=reply.with_privacy_note(),
     )
+    _say_answered_privately(client, templates, where, asker=where.user)
+
+
+def _only_the_line(deps: SlackDeps, client: WebClient, where: Where, *, asker: str) -> None:
+    """Someone else's follow-up in a thread whose question was answered privately: not
+    answered, since any answer would build on a question they may not see; the thread gets
+    the line again, so they know why. It counts against their rate limit, as a question does."""
+    if refused := deps.over_limit(where.user):
+        client.chat_postEphemeral(
+            channel=where.channel, user=where.user, thread_ts=where.thread_ts, text=refused
+        )
+        return
+    log.info("a follow-up in a privately answered thread got the public line only")
+    _say_answered_privately(client, deps.templates, where, asker=asker)
+
+
+def _say_answered_privately(
+    client: WebClient, templates: Templates, where: Where, *, asker: str
+) -> None:
+    """The thread's one public line, to the person whose question was answered privately."""
     client.chat_postMessage(
         channel=where.channel,
         thread_ts=where.thread_ts,
-        text=templates.render("answered_privately", user=f"<@{escape(where.user)}>"),
+        text=templates.render("answered_privately", user=f"<@{escape(asker)}>"),
     )
 
 

@@ -2,7 +2,8 @@
 with the thread's earlier question as context.
 
 Only the redacted question is kept (what the answerer searched for, never the raw message),
-in memory, for a day at most, and for at most 10,000 threads: the oldest are forgotten first.
+with who asked it and whether it was answered to them alone, in memory, for a day at most,
+and for at most 10,000 threads: the oldest are forgotten first.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import re
 import threading
 import time
 from collections import OrderedDict
+from dataclasses import dataclass
 
 THREAD_SECONDS = 24 * 3600.0
 THREAD_LIMIT = 10_000
@@ -24,28 +26,42 @@ _COURTESIES = frozenset(
 )
 
 
+@dataclass(frozen=True)
+class Thread:
+    """A thread the bot has answered in, as its first answer left it."""
+
+    question: str  # redacted, and cut to CONTEXT_CHARS
+    asker: str  # the Slack user who asked it
+    # Answered to the asker alone (it held case details): the question is never the context of
+    # an answer anyone else can see, and the thread never gets a public answer.
+    private: bool
+
+
 class ThreadMemory:
-    """Thread -> the earlier (redacted) question; thread-safe, bounded and time-expiring."""
+    """Thread -> its first (redacted) question; thread-safe, bounded and time-expiring."""
 
     def __init__(self, *, seconds: float = THREAD_SECONDS, limit: int = THREAD_LIMIT) -> None:
         self.seconds = seconds
         self.limit = limit
-        self._threads: OrderedDict[str, tuple[float, str]] = OrderedDict()
+        self._threads: OrderedDict[str, tuple[float, Thread]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def remember(self, channel: str, thread_ts: str, question: str) -> None:
-        """Keep a thread's first question; a later answer in it only renews the thread."""
+    def remember(
+        self, channel: str, thread_ts: str, question: str, *, asker: str, private: bool
+    ) -> None:
+        """Keep a thread's first question; a later answer in it only renews the thread, so a
+        thread answered privately stays private."""
         key = f"{channel}:{thread_ts}"
         with self._lock:
             self._forget_expired()
             earlier = self._threads.pop(key, None)
-            kept = earlier[1] if earlier else question[:CONTEXT_CHARS]
+            kept = earlier[1] if earlier else Thread(question[:CONTEXT_CHARS], asker, private)
             self._threads[key] = (time.monotonic(), kept)
             while len(self._threads) > self.limit:
                 self._threads.popitem(last=False)
 
-    def earlier(self, channel: str, thread_ts: str | None) -> str | None:
-        """The earlier question in this thread, or None if the bot has not answered in it."""
+    def earlier(self, channel: str, thread_ts: str | None) -> Thread | None:
+        """The thread and its earlier question, or None if the bot has not answered in it."""
         if not thread_ts:
             return None
         with self._lock:

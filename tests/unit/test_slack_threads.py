@@ -9,18 +9,27 @@ import pytest
 
 from bot.runtime import Runtime
 from bot.slack.feedback import FEEDBACK_VIEW, read_reason, reason_view
-from bot.slack.threads import ThreadMemory, is_follow_up, with_context
+from bot.slack.threads import Thread, ThreadMemory, is_follow_up, with_context
 
 ANSWER_ID = "0123456789abcdef0123456789abcdef"
 
 
 def test_a_thread_keeps_its_first_question_and_is_renewed_by_later_answers() -> None:
     threads = ThreadMemory()
-    threads.remember("C1", "1.1", "review conference timescale")
-    threads.remember("C1", "1.1", "review conference timescale and how often after that?")
-    assert threads.earlier("C1", "1.1") == "review conference timescale"
+    threads.remember("C1", "1.1", "review conference timescale", asker="U1", private=False)
+    threads.remember(
+        "C1", "1.1", "review conference timescale and how often?", asker="U2", private=False
+    )
+    assert threads.earlier("C1", "1.1") == Thread("review conference timescale", "U1", False)
     assert threads.earlier("C1", "2.2") is None and threads.earlier("C2", "1.1") is None
     assert threads.earlier("C1", None) is None
+
+
+def test_a_thread_answered_privately_stays_private() -> None:
+    threads = ThreadMemory()
+    threads.remember("C1", "1.1", "can [name] have a second cp plan?", asker="U1", private=True)
+    threads.remember("C1", "1.1", "and the core group?", asker="U1", private=False)
+    assert threads.earlier("C1", "1.1") == Thread("can [name] have a second cp plan?", "U1", True)
 
 
 def test_threads_are_forgotten_after_a_day_and_beyond_the_limit() -> None:
@@ -28,9 +37,9 @@ def test_threads_are_forgotten_after_a_day_and_beyond_the_limit() -> None:
     with patch("bot.slack.threads.time.monotonic", lambda: clock[0]):
         threads = ThreadMemory(limit=3)
         for n in range(5):
-            threads.remember("C1", f"{n}.0", f"question {n}")
+            threads.remember("C1", f"{n}.0", f"question {n}", asker="U1", private=False)
         assert len(threads) == 3 and threads.earlier("C1", "0.0") is None
-        assert threads.earlier("C1", "4.0") == "question 4"
+        assert threads.earlier("C1", "4.0") == Thread("question 4", "U1", False)
         clock[0] += 24 * 3600 + 1
         assert threads.earlier("C1", "4.0") is None and len(threads) == 0
 

@@ -1,18 +1,21 @@
-"""Bolt listeners, grouped by kind; each is a thin function over SlackDeps."""
+"""Bolt listeners, grouped by kind; each is a thin function over SlackDeps, registered through
+AckFirst so that Slack is acknowledged before it runs (ack_first.py)."""
 
 from __future__ import annotations
 
 from slack_bolt import App
 
 from bot.slack.listeners import actions, admin, brief, commands, events, feedback, shortcuts
+from bot.slack.listeners.ack_first import AckFirst
 from bot.slack.replies import SlackDeps
 
 
 def register_listeners(app: App, deps: SlackDeps) -> None:
-    events.register(app, deps)
-    commands.register(app, deps)
-    brief.register(app, deps)
-    actions.register(app, deps)
-    feedback.register(app, deps)
-    shortcuts.register(app, deps)
-    admin.register(app, deps)
+    listeners = AckFirst(app, templates=deps.templates)
+    events.register(listeners, deps)
+    commands.register(listeners, deps)
+    brief.register(listeners, deps)
+    actions.register(listeners, deps)
+    feedback.register(listeners, deps)
+    shortcuts.register(listeners, deps)
+    admin.register(listeners, deps)

@@ -8,16 +8,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import Ack, Respond
 
 from bot.slack.blocks import MORE, SHARE, more_sources_message
+from bot.slack.listeners.ack_first import AckFirst
 from bot.slack.markup import escape
 from bot.slack.replies import Given, SlackDeps
 
 GONE = "That answer is no longer to hand, so it cannot be shared or extended: please ask again."
 
 
-def register(app: App, deps: SlackDeps) -> None:
+def register(app: AckFirst, deps: SlackDeps) -> None:
     app.action(SHARE)(share_action(deps))
     app.action(MORE)(more_action(deps))
 

@@ -6,11 +6,12 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 
 from bot.errors import UploadRefused
 from bot.ingest.uploads import check_readable, check_upload, store_upload
+from bot.slack.listeners.ack_first import AckFirst
 from bot.slack.markup import escape
 from bot.slack.replies import SlackDeps
 
@@ -25,7 +26,7 @@ REBUILD_BUTTON = {
 }
 
 
-def register(app: App, deps: SlackDeps) -> None:
+def register(app: AckFirst, deps: SlackDeps) -> None:
     app.command("/reindex")(reindex_command(deps))
     app.action(REINDEX_NOW)(reindex_action(deps))
 

@@ -14,11 +14,12 @@ from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import Ack, Respond
 
 from bot.answering.brief import BRIEF_TOPICS, Brief, build_brief
 from bot.errors import QuestionError
 from bot.slack.brief_blocks import SHARE_BRIEF, brief_message, plain_message
+from bot.slack.listeners.ack_first import AckFirst
 from bot.slack.markup import escape, question_from_slack
 from bot.slack.replies import SlackDeps
 
@@ -53,7 +54,7 @@ class RecentBriefs:
             return kept[1]
 
 
-def register(app: App, deps: SlackDeps) -> None:
+def register(app: AckFirst, deps: SlackDeps) -> None:
     held = RecentBriefs()
     app.command("/brief")(brief_command(deps, held))
     app.action(SHARE_BRIEF)(share_brief_action(deps, held))

@@ -5,13 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import Ack, Respond
 
+from bot.slack.listeners.ack_first import AckFirst
 from bot.slack.markup import escape
 from bot.slack.replies import SlackDeps
 
 
-def register(app: App, deps: SlackDeps) -> None:
+def register(app: AckFirst, deps: SlackDeps) -> None:
     app.command("/ask")(ask_command(deps))
 
 

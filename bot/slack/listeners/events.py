@@ -9,11 +9,12 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import App, BoltContext
+from slack_bolt import BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.slack.home import home_view
+from bot.slack.listeners.ack_first import AckFirst
 from bot.slack.listeners.admin import handle_upload
 from bot.slack.posting import answer_message_event
 from bot.slack.replies import SlackDeps
@@ -23,7 +24,7 @@ log = logging.getLogger(__name__)
 SUGGESTED_PROMPTS = 4  # Slack shows at most four
 
 
-def register(app: App, deps: SlackDeps) -> None:
+def register(app: AckFirst, deps: SlackDeps) -> None:
     app.event("app_mention")(mention_event(deps))
     app.event("message")(message_event(deps))
     app.event("app_home_opened")(home_opened_event(deps))

@@ -7,12 +7,13 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.slack.blocks import FEEDBACK, HELPFUL, HELPFUL_VALUE, UNHELPFUL, UNHELPFUL_VALUE
 from bot.slack.feedback import FEEDBACK_VIEW, read_reason, reason_view
+from bot.slack.listeners.ack_first import AckFirst
 from bot.slack.listeners.actions import private
 from bot.slack.replies import SlackDeps
 from bot.text import squash
@@ -20,7 +21,7 @@ from bot.text import squash
 log = logging.getLogger(__name__)
 
 
-def register(app: App, deps: SlackDeps) -> None:
+def register(app: AckFirst, deps: SlackDeps) -> None:
     app.action(FEEDBACK)(feedback_action(deps))
     app.view(FEEDBACK_VIEW)(reason_submitted(deps))
     # The plain buttons of answers posted before feedback_buttons: their value is the id alone.

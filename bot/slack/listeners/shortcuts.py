@@ -6,14 +6,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import Ack, Respond
 
+from bot.slack.listeners.ack_first import AckFirst
 from bot.slack.replies import SlackDeps
 
 ASK_ABOUT_MESSAGE = "ask_about_message"  # the shortcut's callback_id in slack-manifest.yml
 
 
-def register(app: App, deps: SlackDeps) -> None:
+def register(app: AckFirst, deps: SlackDeps) -> None:
     app.shortcut(ASK_ABOUT_MESSAGE)(ask_about_message(deps))
 
 
