@@ -61,16 +61,28 @@ def _write(rows: Iterable[Pair], path: Path) -> int:
     return count
 
 
+def _batched(prefix: str) -> tuple[set[str], int]:
+    """Ids already handed out under `prefix`, and the next batch number: pairs mined later
+    (a new corpus) go into new batches, and labels already given stay valid."""
+    ids: set[str] = set()
+    files = sorted(ANNOTATE.glob(f"{prefix}_*.jsonl"))
+    for path in files:
+        ids |= {json.loads(line)["id"] for line in path.read_text(encoding="utf-8").splitlines()}
+    return ids, len(files)
+
+
 def make(*, size: int, second: float) -> None:
     pairs = {p.id: p for p in all_pairs()}  # one pair per id: the same question twice is one
-    order = sorted(pairs)
+    done, first_batch = _batched("batch")
+    order = sorted(set(pairs) - done)
     random.Random(SEED).shuffle(order)
-    for n, start in enumerate(range(0, len(order), size)):
+    for n, start in enumerate(range(0, len(order), size), first_batch):
         _write((pairs[i] for i in order[start : start + size]), ANNOTATE / f"batch_{n:03d}.jsonl")
-    sample = sorted(random.Random(SEED + 1).sample(order, round(len(order) * second)))
-    for n, start in enumerate(range(0, len(sample), size)):
+    _, first_second = _batched("second")
+    sample = sorted(random.Random(SEED + first_batch).sample(order, round(len(order) * second)))
+    for n, start in enumerate(range(0, len(sample), size), first_second):
         _write((pairs[i] for i in sample[start : start + size]), ANNOTATE / f"second_{n:03d}.jsonl")
-    print(f"{len(order)} pairs in batches of {size}; {len(sample)} for the second annotator")
+    print(f"{len(order)} new pairs in batches of {size}; {len(sample)} for the second annotator")
 
 
 def read_labels(folder: Path) -> dict[str, Label]:
