@@ -61,7 +61,9 @@ class Runtime:
         with self._reload_lock:
             if current_name(self.settings.index_dir) in (None, self.index.path.name):
                 return False
-            index = load_index(self.settings.index_dir, model=self.embedder.name)
+            index = load_index(
+                self.settings.index_dir, model=self.embedder.name, encoder=self.embedder
+            )
             glossary = Glossary.load(self.settings.glossary_path)
             self._answerer = self._answerer.over(Retriever(index, self.embedder, glossary))
             log.info("now serving index version %s", index.path.name)
@@ -120,7 +122,9 @@ class Runtime:
         return thread
 
 
-def _previous_good(settings: Settings, model: str, error: IndexMismatchError) -> LoadedIndex:
+def _previous_good(
+    settings: Settings, embedder: Embedder, error: IndexMismatchError
+) -> LoadedIndex:
     """When the current version cannot be loaded, serve the newest older one that can (and say
     so in the log); if none can, the original error, which names the fix, stands."""
     current = current_name(settings.index_dir)
@@ -128,7 +132,8 @@ def _previous_good(settings: Settings, model: str, error: IndexMismatchError) ->
         if name == current:
             continue
         try:
-            index = load_version(settings.index_dir / "versions" / name, model=model)
+            folder = settings.index_dir / "versions" / name
+            index = load_version(folder, model=embedder.name, encoder=embedder)
         except (IndexMismatchError, IndexMissingError):
             continue
         log.error(
@@ -203,16 +208,16 @@ def start(
     embedder = embedder or make_embedder(settings)
     built = None
     try:
-        index = load_index(settings.index_dir, model=embedder.name)
+        index = load_index(settings.index_dir, model=embedder.name, encoder=embedder)
     except IndexMismatchError as exc:
-        index = _previous_good(settings, embedder.name, exc)
+        index = _previous_good(settings, embedder, exc)
     except IndexMissingError:
         on_build(
             f"No index yet in {settings.index_dir}: building one from {settings.knowledge_dir}."
         )
         built = build(settings, embedder, progress=progress)
-        index = load_index(settings.index_dir, model=embedder.name)
+        index = load_index(settings.index_dir, model=embedder.name, encoder=embedder)
     retriever = Retriever(index, embedder, glossary)
-    guard = PersonalDataGuard(settings.case_reference_patterns)
+    guard = PersonalDataGuard(settings.case_reference_patterns, glossary_words=glossary.words)
     answerer = Answerer(retriever, templates, policy_from(settings), guard=guard)
     return Runtime(settings, embedder, answerer, templates, built)

@@ -27,6 +27,7 @@ from bot.errors import (
     NoDocumentsError,
 )
 from bot.index.dense import Dense, build_dense
+from bot.index.fingerprint import EncoderFingerprint, fingerprint_of
 from bot.index.loaded import LoadedIndex, load_index, load_version, stored_rows
 from bot.index.manifest import FORMAT_VERSION, DocumentEntry, Manifest, SkippedEntry, corpus_hash
 from bot.index.report import BuildReport, uncovered_sections
@@ -109,7 +110,8 @@ def _build(
 ) -> BuildReport:
     started = time.perf_counter()
     with build_lock(index_dir):
-        previous = _load_previous(index_dir, embedder.name)
+        encoder = fingerprint_of(embedder)
+        previous = _load_previous(index_dir, embedder)
         corpus = _collect(knowledge_dir, previous)
         if not corpus.entries:
             reasons = "; ".join(f.reason for f in corpus.failed) or "it has no documents"
@@ -123,7 +125,7 @@ def _build(
             windows=windows,
         )
         dense = build_dense(vectors, ivf_above_rows=ivf_above_rows)
-        manifest = _manifest(corpus, embedder.name, vectors.shape, dense)
+        manifest = _manifest(corpus, embedder.name, encoder, vectors.shape, dense)
         staging = write_staging(index_dir, manifest, corpus.chunks, dense.index, owners)
         try:
             validate(staging, embedder)
@@ -154,7 +156,7 @@ def _build(
 def validate(folder: Path, embedder: Embedder) -> None:
     """Load a written version and probe it: a few passages, embedded afresh, must find their
     own stored vectors, and their words must find them in BM25. Raises IndexValidationError."""
-    loaded = load_version(folder, model=embedder.name)
+    loaded = load_version(folder, model=embedder.name, encoder=embedder)
     n = len(loaded.chunks)
     picks = sorted({round(i * (n - 1) / max(PROBES - 1, 1)) for i in range(min(PROBES, n))})
     fresh = embedder.embed([embedding_text(loaded.chunks[i]) for i in picks])
@@ -188,9 +190,10 @@ def knowledge_changed(knowledge_dir: Path, manifest: Manifest) -> bool:
     return now != indexed
 
 
-def _load_previous(index_dir: Path, model: str) -> LoadedIndex | None:
+def _load_previous(index_dir: Path, embedder: Embedder) -> LoadedIndex | None:
+    """The current version, if this embedder could have built it (else nothing is reused)."""
     try:
-        return load_index(index_dir, model=model)
+        return load_index(index_dir, model=embedder.name, encoder=embedder)
     except (IndexMissingError, IndexMismatchError):
         return None
 
@@ -270,9 +273,11 @@ def _vectors(
     """Rows for every chunk, then for every sentence window; returns (vectors, owners, embedded).
 
     A chunk whose id the previous version holds keeps its stored rows: its text, place and
-    therefore its windows are unchanged, so nothing is embedded again."""
+    therefore its windows are unchanged, so nothing is embedded again. Rows of a version with
+    no encoder fingerprint are not kept: nothing shows this encoder made them."""
     same_texts = previous and previous.manifest.embedding_text_version == EMBEDDING_TEXT_VERSION
-    stored = stored_rows(previous) if previous and same_texts else {}
+    checked = previous and previous.manifest.encoder is not None
+    stored = stored_rows(previous) if previous and same_texts and checked else {}
     rows: dict[int, list[np.ndarray]] = {}
     todo: list[tuple[int, str]] = []
     for i, chunk in enumerate(chunks):
@@ -305,7 +310,13 @@ def _vectors(
     return matrix, owners, len({i for i, _ in todo})
 
 
-def _manifest(corpus: _Corpus, model: str, shape: tuple[int, ...], dense: Dense) -> Manifest:
+def _manifest(
+    corpus: _Corpus,
+    model: str,
+    encoder: EncoderFingerprint,
+    shape: tuple[int, ...],
+    dense: Dense,
+) -> Manifest:
     return Manifest(
         format_version=FORMAT_VERSION,
         dense_index=dense.kind,
@@ -314,6 +325,7 @@ def _manifest(corpus: _Corpus, model: str, shape: tuple[int, ...], dense: Dense)
         parser_version=PARSER_VERSION,
         embedding_text_version=EMBEDDING_TEXT_VERSION,
         model=model,
+        encoder=encoder,
         dimension=shape[1],
         normalized=True,
         metric="inner_product",

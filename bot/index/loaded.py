@@ -1,20 +1,29 @@
-"""A version loaded into memory, with the checks that refuse another model, format or damage."""
+"""A version loaded into memory, with the checks that refuse another model, encoder, format or
+damage."""
 
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import faiss
 import numpy as np
 
 from bot.errors import IndexMismatchError
+from bot.index import fingerprint
 from bot.index.dense import configure
 from bot.index.lexical import LexicalIndex
 from bot.index.manifest import FORMAT_VERSION, REBUILD_HINT, Manifest, read_manifest
 from bot.index.versions import current_version_path
 from bot.records import Chunk
+
+if TYPE_CHECKING:
+    from bot.retrieval.embedder import Embedder
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -43,13 +52,15 @@ def load_manifest(index_dir: Path) -> tuple[Path, Manifest]:
     return folder, read_manifest(folder)
 
 
-def load_index(index_dir: Path, *, model: str) -> LoadedIndex:
-    """Load the current version, refusing one built by another model or format."""
-    return load_version(current_version_path(index_dir), model=model)
+def load_index(index_dir: Path, *, model: str, encoder: Embedder | None = None) -> LoadedIndex:
+    """Load the current version, refusing one built by another model, encoder or format."""
+    return load_version(current_version_path(index_dir), model=model, encoder=encoder)
 
 
-def load_version(folder: Path, *, model: str) -> LoadedIndex:
-    """Load one version folder, refusing one built by another model or format."""
+def load_version(folder: Path, *, model: str, encoder: Embedder | None = None) -> LoadedIndex:
+    """Load one version folder, refusing one built by another model or format and, given the
+    `encoder` that will search it (serving and builds always give it), one whose vectors that
+    encoder would not reproduce. Without it (rollback, tools) the vectors are not compared."""
     manifest = read_manifest(folder)
     if manifest.format_version != FORMAT_VERSION:
         raise IndexMismatchError(
@@ -75,7 +86,28 @@ def load_version(folder: Path, *, model: str) -> LoadedIndex:
         raise IndexMismatchError(
             f"The index at {folder} is inconsistent ({problem}). {REBUILD_HINT}"
         )
+    if encoder is not None:
+        _check_encoder(folder, manifest, encoder)
     return LoadedIndex(folder, manifest, chunks, dense, owners, lexical)
+
+
+def _check_encoder(folder: Path, manifest: Manifest, encoder: Embedder) -> None:
+    """Refuse a version whose vectors the running encoder would not reproduce. One built before
+    fingerprints were recorded is served, with a warning: refusing it would stop every bot
+    upgraded over an existing index until it was rebuilt."""
+    if manifest.encoder is None:
+        log.warning(
+            "The index at %s records no encoder fingerprint (it was built by an older "
+            "practice-bot), so its vectors cannot be checked against the encoder in use. %s",
+            folder,
+            REBUILD_HINT,
+        )
+        return
+    if problem := fingerprint.mismatch(manifest.encoder, encoder):
+        raise IndexMismatchError(
+            f"The index at {folder} was not built by the encoder in use: {problem}. "
+            f"{fingerprint.FIX}"
+        )
 
 
 def _read_chunks(path: Path) -> list[Chunk]:
@@ -117,6 +149,8 @@ def _inconsistency(
         return "a sentence window points at a passage that does not exist"
     if lexical.n_docs != len(chunks):
         return f"the keyword index holds {lexical.n_docs} passages, not {len(chunks)}"
+    if manifest.encoder is not None:
+        return fingerprint.malformed(manifest.encoder, manifest.dimension)
     return None
 
 

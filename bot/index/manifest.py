@@ -10,6 +10,7 @@ from pathlib import Path
 from pydantic import BaseModel, ValidationError
 
 from bot.errors import IndexMismatchError
+from bot.index.fingerprint import EncoderFingerprint
 
 FORMAT_VERSION = 3
 
@@ -49,6 +50,9 @@ class Manifest(BaseModel):
     parser_version: int  # files unchanged since a build with the same parser are not re-read
     embedding_text_version: int = 1  # stored vectors are reused only from the same version
     model: str
+    # The encoder and its vector for a fixed sentence: the model's name alone does not show a
+    # changed export. None in versions built before it was recorded (loaded with a warning).
+    encoder: EncoderFingerprint | None = None
     dimension: int
     normalized: bool
     metric: str

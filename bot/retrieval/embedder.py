@@ -17,9 +17,11 @@ if TYPE_CHECKING:
 
 
 class Embedder(Protocol):
-    """Turns texts into L2-normalised float32 rows; `name` is recorded in the index manifest."""
+    """Turns texts into L2-normalised float32 rows. The index manifest records `name` (the
+    model) and `encoder` (what runs it: "onnx" or "torch") beside its vector for a probe."""
 
     name: str
+    encoder: str
 
     @property
     def dimension(self) -> int: ...
@@ -44,6 +46,8 @@ def resolve_model_path(model: str) -> str:
 
 class SentenceTransformerEmbedder:
     """Loads the model in warm_up() (idempotent), then embeds on the CPU."""
+
+    encoder = "torch"
 
     def __init__(self, model: str = BUNDLED_MODEL, *, batch_size: int = 32) -> None:
         self.name = model

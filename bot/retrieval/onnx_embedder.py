@@ -4,10 +4,14 @@ sentence-transformers. Its vectors are the sentence-transformers model's (within
 its name is the model's, so indexes built by either encoder load with the other.
 
 An export is a folder (bot/retrieval/onnx_export.py makes it at set-up): `model.onnx`,
-`tokenizer.json` and `export.json`, which records the size, time and sha256 of each file of
-the model it came from. `check_export()` finds the folder and compares: a `stat` of each file,
-and a hash only when a size or time differs. Missing or out of date is a ConfigError that names
-the command that fixes it; there is no quiet fall-back to torch.
+`tokenizer.json` and `export.json`, which records the size and sha256 of those two and the
+size, time and sha256 of each file of the model they came from. `check_export()` finds the
+folder and compares. The model's files get a `stat`, and a hash only when a size or time
+differs (they are checked against the model folder, which a reinstall rewrites). The export's
+own two files are hashed every time: a changed graph or vocabulary keeps the model's name and
+gives other vectors, and an edit can keep a file's size and time; 90 MB hash in about 0.1 s.
+Missing, out of date or changed is a ConfigError that names the command that fixes it; there is
+no quiet fall-back to torch.
 """
 
 from __future__ import annotations
@@ -31,8 +35,9 @@ from bot.settings import BUNDLED_MODEL
 if TYPE_CHECKING:
     from tokenizers import Tokenizer
 
-EXPORT_FORMAT = 1
+EXPORT_FORMAT = 2  # 2: export.json records the sha256 of model.onnx and tokenizer.json
 OUTPUT = "sentence_embedding"
+EXPORT_FILES = ("model.onnx", "tokenizer.json")
 FIX = "run `make install` (or `python -m bot.retrieval.onnx_export` with the same settings)"
 
 
@@ -103,6 +108,28 @@ def fingerprint(source: Path) -> dict[str, dict[str, Any]]:
     return record
 
 
+def export_files(folder: Path) -> dict[str, dict[str, Any]]:
+    """Size and sha256 of the export's own files, for export.json."""
+    return {
+        name: {"size": (folder / name).stat().st_size, "sha256": _sha256(folder / name)}
+        for name in EXPORT_FILES
+    }
+
+
+def changed_export_file(folder: Path, recorded: dict[str, dict[str, Any]]) -> str | None:
+    """The first of the export's files whose bytes are not those export.json records."""
+    for name in EXPORT_FILES:
+        was, path = recorded.get(name), folder / name
+        try:
+            if not isinstance(was, dict) or path.stat().st_size != was.get("size"):
+                return name
+            if _sha256(path) != was.get("sha256"):
+                return name
+        except OSError:  # removed or unreadable since the folder was looked at
+            return name
+    return None
+
+
 def changed_file(source: Path, recorded: dict[str, dict[str, Any]]) -> str | None:
     """The first source file that is not as the export recorded it, or None. A file whose
     size and time are unchanged is taken as unchanged; otherwise its hash decides (so a
@@ -121,8 +148,8 @@ def changed_file(source: Path, recorded: dict[str, dict[str, Any]]) -> str | Non
 
 
 def check_export(model: str, *, root: Path | None = None) -> ExportInfo:
-    """The export of `model` if it is there and was made from the model's present files;
-    otherwise a ConfigError that says how to make it."""
+    """The export of `model` if it is there, was made from the model's present files and its
+    own files are those it made; otherwise a ConfigError that says how to make it again."""
     source = Path(resolve_model_path(model))
     folder = export_folder(model, root)
     if not all((folder / f).is_file() for f in ("export.json", "model.onnx", "tokenizer.json")):
@@ -133,6 +160,7 @@ def check_export(model: str, *, root: Path | None = None) -> ExportInfo:
     try:
         meta = json.loads((folder / "export.json").read_text(encoding="utf-8"))
         made_from = meta["source_files"] if meta.get("format") == EXPORT_FORMAT else None
+        made = meta["files"]
         info = ExportInfo(
             folder=folder,
             model=model,
@@ -141,14 +169,24 @@ def check_export(model: str, *, root: Path | None = None) -> ExportInfo:
             inputs=tuple(meta["inputs"]),
         )
     except (OSError, ValueError, KeyError, TypeError):
-        made_from = None
-    changed = "export.json" if not isinstance(made_from, dict) else changed_file(source, made_from)
-    if changed is not None:
+        made_from = made = None
+    if not isinstance(made_from, dict) or not isinstance(made, dict):
+        raise _out_of_date(folder, model, "export.json")
+    if changed := changed_file(source, made_from):
+        raise _out_of_date(folder, model, changed)
+    if altered := changed_export_file(folder, made):
         raise ConfigError(
-            f"The ONNX export in {folder} is out of date for the embedding model '{model}' "
-            f"({changed} is not what it was made from): {FIX} to export it again."
+            f"The ONNX export in {folder} has been changed since it was made ({altered} is "
+            f"not the file export.json records): {FIX} to export it again."
         )
     return info
+
+
+def _out_of_date(folder: Path, model: str, changed: str) -> ConfigError:
+    return ConfigError(
+        f"The ONNX export in {folder} is out of date for the embedding model '{model}' "
+        f"({changed} is not what it was made from): {FIX} to export it again."
+    )
 
 
 def model_inputs(
@@ -166,6 +204,8 @@ def model_inputs(
 
 class OnnxEmbedder:
     """Checks and loads the export in warm_up() (idempotent), then embeds on the CPU."""
+
+    encoder = "onnx"
 
     def __init__(
         self,

@@ -4,10 +4,11 @@
 PRACTICE_BOT_MODEL names, traces the transformer, the attention-mask mean pooling and the L2
 normalisation into one graph, `model.onnx`, and writes it beside `tokenizer.json` (truncating
 at the model's max_seq_length, padding to the longest text of a batch) and `export.json` (where
-it came from, the source files' sizes, times and sha256, the dimension, the exporters'
-versions). The graph is checked against the model before the folder is published, and nothing
-is done when the export is already current. The only module that imports torch on purpose;
-bot/retrieval/onnx_embedder.py serves the result without it.
+it came from, the source files' sizes, times and sha256, the sha256 of model.onnx and
+tokenizer.json themselves, the dimension, the exporters' versions). The graph is checked
+against the model before the folder is published, and nothing is done when the export is
+already current. The only module that imports torch on purpose; bot/retrieval/onnx_embedder.py
+serves the result without it.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from bot.retrieval.onnx_embedder import (
     OUTPUT,
     ExportInfo,
     check_export,
+    export_files,
     export_folder,
     fingerprint,
     model_inputs,
@@ -64,6 +66,7 @@ def export(model: str, *, root: Path | None = None) -> ExportInfo:
         meta = {"format": EXPORT_FORMAT, "model": model, "source_path": str(source)}
         meta["source_files"] = fingerprint(source)  # before loading: what the graph came from
         meta |= _export_into(staging, source)
+        meta["files"] = export_files(staging)  # what warm_up() checks the files against
         meta["exported_at"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
         text = json.dumps(meta, indent=2) + "\n"
         (staging / "export.json").write_text(text, encoding="utf-8")  # last: marks it complete

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from bot.index.fingerprint import PROBE
 from bot.text import terms
 
 
@@ -15,13 +16,15 @@ class FakeEmbedder:
     vector, and texts sharing words are similar, which is all the unit tests need."""
 
     name = "fake-hash-256"
+    encoder = "fake"
     dimension = 256
 
     def __init__(self) -> None:
         self.calls: list[list[str]] = []
 
     def embed(self, texts: Sequence[str], *, progress: bool = False) -> np.ndarray:
-        self.calls.append(list(texts))
+        if list(texts) != [PROBE]:  # the encoder's fingerprint, not a text being indexed
+            self.calls.append(list(texts))
         out = np.zeros((len(texts), self.dimension), dtype=np.float32)
         for row, text in enumerate(texts):
             for term in terms(text) or ["<empty>"]:

@@ -4,6 +4,7 @@ torch. Uses the export `make install` made (python -m bot.retrieval.onnx_export)
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -15,11 +16,12 @@ import pytest
 import yaml
 
 from bot.devtools.evaluation import DEFAULT_SET, load_cases, run_eval
-from bot.errors import ConfigError
+from bot.errors import ConfigError, IndexMismatchError
 from bot.index.build import embedding_text
+from bot.index.loaded import load_index
 from bot.ingest.chunking import sentence_windows
 from bot.retrieval.embedder import SentenceTransformerEmbedder, resolve_model_path
-from bot.retrieval.onnx_embedder import OnnxEmbedder, export_folder
+from bot.retrieval.onnx_embedder import OnnxEmbedder, check_export, export_files, export_folder
 from bot.retrieval.onnx_export import export
 from bot.runtime import Runtime, make_embedder, start
 from bot.settings import BUNDLED_MODEL, Settings
@@ -195,3 +197,70 @@ def test_a_local_model_folder_is_exported_the_same_way(
         "tokenizer.json",
     ]
     assert [p.name for p in root.iterdir()] == [again.folder.name]  # no staging left behind
+
+
+@pytest.fixture(scope="module")
+def permuted(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The export's graph with the rows of its word-embedding table shuffled: every token
+    gets another token's vector, and the model's name is unchanged."""
+    import onnx
+    from onnx import numpy_helper
+
+    graph = onnx.load(str(check_export(BUNDLED_MODEL).graph))
+    table = next(t for t in graph.graph.initializer if t.name.endswith("word_embeddings.weight"))
+    rows = numpy_helper.to_array(table)
+    shuffled = rows[np.random.default_rng(0).permutation(len(rows))]
+    table.CopyFrom(numpy_helper.from_array(shuffled, table.name))
+    path = tmp_path_factory.mktemp("permuted") / "model.onnx"
+    onnx.save(graph, str(path))
+    return path
+
+
+def _tampered_export(root: Path, graph: Path, *, rehash: bool) -> Path:
+    """A copy of the real export whose model.onnx is `graph`, with the original's time; with
+    `rehash`, export.json agrees with it (an export made wrong, or edited along with it)."""
+    folder = export_folder(BUNDLED_MODEL, root)
+    shutil.copytree(check_export(BUNDLED_MODEL).folder, folder)
+    stat = (folder / "model.onnx").stat()
+    shutil.copyfile(graph, folder / "model.onnx")
+    os.utime(folder / "model.onnx", ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    if rehash:
+        meta = json.loads((folder / "export.json").read_text(encoding="utf-8"))
+        meta["files"] = export_files(folder)
+        (folder / "export.json").write_text(json.dumps(meta), encoding="utf-8")
+    return folder
+
+
+def test_an_export_with_permuted_embedding_rows_fails_its_check(
+    tmp_path: Path, permuted: Path
+) -> None:
+    root = tmp_path / "onnx"
+    _tampered_export(root, permuted, rehash=False)
+    with pytest.raises(ConfigError, match=r"model\.onnx is not the file export\.json") as error:
+        make_embedder(Settings(_env_file=None, onnx_dir=root))  # type: ignore[call-arg]
+    assert "make install" in str(error.value)
+
+
+def test_an_index_is_served_only_by_an_encoder_that_reproduces_its_vectors(
+    runtimes: dict[str, Runtime],
+    onnx: OnnxEmbedder,
+    torch_model: SentenceTransformerEmbedder,
+    tmp_path: Path,
+    permuted: Path,
+) -> None:
+    # Either encoder serves an index the other built: they agree to ~1e-5.
+    for built, running in (("torch", onnx), ("onnx", torch_model)):
+        index = runtimes[built].settings.index_dir
+        loaded = load_index(index, model=BUNDLED_MODEL, encoder=running)
+        assert loaded.manifest.encoder is not None and loaded.manifest.encoder.encoder == built
+    # An export that passes its own check but embeds differently is refused, with the fixes.
+    root = tmp_path / "onnx"
+    _tampered_export(root, permuted, rehash=True)
+    settings = settings_for(runtimes["onnx"].settings.index_dir, "onnx").model_copy(
+        update={"onnx_dir": root}
+    )
+    tampered = make_embedder(settings)
+    with pytest.raises(IndexMismatchError) as error:
+        start(settings, embedder=tampered, progress=False)
+    message = str(error.value)
+    assert "make install" in message and "practice-bot index build" in message

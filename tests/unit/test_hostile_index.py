@@ -48,6 +48,18 @@ def _vocab(folder: Path) -> None:
     (folder / "lexical" / "doc_freq.json").write_text("[1, 2, 3]", encoding="utf-8")
 
 
+def _fingerprint(vector: list[float]) -> Callable[[Path], None]:
+    """A manifest whose encoder fingerprint cannot be any encoder's vector."""
+
+    def damage(folder: Path) -> None:
+        path = folder / "manifest.json"
+        data = json.loads(path.read_text(encoding="utf-8"))
+        data["encoder"] = {"encoder": "fake", "probe": "a probe", "vector": vector}
+        path.write_text(json.dumps(data), encoding="utf-8")
+
+    return damage
+
+
 DAMAGE: dict[str, Callable[[Path], None]] = {
     "dense vectors of another dimension, right row count": _wrong_dimension,
     "an owner row out of range": _owners_out_of_range,
@@ -69,6 +81,9 @@ DAMAGE: dict[str, Callable[[Path], None]] = {
         ),
     ),
     "a malformed vocabulary file": _vocab,
+    "an encoder fingerprint of another dimension": _fingerprint([0.5, 0.5, 0.5, 0.5]),
+    "an encoder fingerprint that is not a number": _fingerprint([float("nan")] * 256),
+    "an encoder fingerprint of zeros": _fingerprint([0.0] * 256),
 }
 
 

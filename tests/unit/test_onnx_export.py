@@ -16,6 +16,7 @@ from bot.retrieval.onnx_embedder import (
     EXPORT_FORMAT,
     OnnxEmbedder,
     check_export,
+    export_files,
     export_folder,
     fingerprint,
 )
@@ -24,6 +25,8 @@ from bot.runtime import make_embedder
 from bot.settings import BUNDLED_MODEL, Settings
 
 FIXES = ("make install", "python -m bot.retrieval.onnx_export")
+VOCAB = ["[PAD]", "[UNK]", "child", "plan", "visit", "review", "strategy", "carer"]
+TOKENIZER = {"model": {"type": "WordPiece", "vocab": {word: n for n, word in enumerate(VOCAB)}}}
 
 
 @pytest.fixture
@@ -46,12 +49,13 @@ def root(tmp_path: Path) -> Path:
 def write_export(model: Path, root: Path, **changes: object) -> Path:
     folder = export_folder(str(model), root)
     folder.mkdir(parents=True)
-    (folder / "model.onnx").write_bytes(b"graph")
-    (folder / "tokenizer.json").write_text("{}", encoding="utf-8")
+    (folder / "model.onnx").write_bytes(b"graph " * 100)
+    (folder / "tokenizer.json").write_text(json.dumps(TOKENIZER), encoding="utf-8")
     meta = {
         "format": EXPORT_FORMAT,
         "model": str(model),
         "source_files": fingerprint(model),
+        "files": export_files(folder),
         "dimension": 384,
         "max_seq_length": 256,
         "inputs": ["input_ids", "attention_mask", "token_type_ids"],
@@ -106,7 +110,8 @@ def test_a_changed_pooling_configuration_makes_the_export_out_of_date(
 
 
 @pytest.mark.parametrize(
-    "changes", [{"format": EXPORT_FORMAT + 1}, {"source_files": "?"}, {"dimension": "?"}]
+    "changes",
+    [{"format": EXPORT_FORMAT + 1}, {"source_files": "?"}, {"dimension": "?"}, {"files": "?"}],
 )
 def test_an_export_of_another_format_is_out_of_date(
     model: Path, root: Path, changes: dict[str, object]
@@ -115,6 +120,52 @@ def test_an_export_of_another_format_is_out_of_date(
     with pytest.raises(ConfigError, match="out of date") as error:
         check_export(str(model), root=root)
     assert_names_the_fix(error)
+
+
+def _tamper(path: Path, data: bytes) -> None:
+    """Replace a file's bytes keeping its size and modification time, so a stat sees nothing."""
+    stat = path.stat()
+    assert len(data) == stat.st_size
+    path.write_bytes(data)
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+
+
+def test_a_changed_graph_fails_the_check_though_its_size_and_time_are_the_same(
+    model: Path, root: Path
+) -> None:
+    graph = write_export(model, root) / "model.onnx"
+    _tamper(graph, graph.read_bytes().replace(b"graph", b"GRAPH", 1))  # one weight changed
+    with pytest.raises(ConfigError, match=r"model\.onnx is not the file export\.json") as error:
+        check_export(str(model), root=root)
+    assert_names_the_fix(error)
+    with pytest.raises(ConfigError, match=r"model\.onnx"):
+        OnnxEmbedder(str(model), onnx_dir=root).warm_up()  # refused before onnxruntime reads it
+
+
+def test_a_shuffled_tokenizer_vocabulary_fails_the_check(model: Path, root: Path) -> None:
+    tokenizer = write_export(model, root) / "tokenizer.json"
+    shuffled = dict(zip(VOCAB, [0, 1, 3, 2, 5, 4, 7, 6], strict=True))  # same words, other ids
+    _tamper(tokenizer, json.dumps({"model": TOKENIZER["model"] | {"vocab": shuffled}}).encode())
+    with pytest.raises(ConfigError, match=r"tokenizer\.json is not the file") as error:
+        check_export(str(model), root=root)
+    assert_names_the_fix(error)
+
+
+def test_the_check_command_says_which_export_file_changed(
+    model: Path,
+    root: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+) -> None:
+    graph = write_export(model, root) / "model.onnx"
+    _tamper(graph, graph.read_bytes().upper())
+    monkeypatch.chdir(tmp_path)  # no .env
+    monkeypatch.setenv("PRACTICE_BOT_MODEL", str(model))
+    monkeypatch.setenv("PRACTICE_BOT_ONNX_DIR", str(root))
+    assert main(["--check"]) == 1
+    message = capsys.readouterr().err.strip()
+    assert len(message.splitlines()) == 1 and "model.onnx" in message and "make install" in message
 
 
 def test_each_model_has_its_own_export_folder(tmp_path: Path, root: Path) -> None:
