@@ -77,7 +77,8 @@ def test_more_sources_on_a_shared_copy_shows_the_answers_further_sources(bot: Bo
 def test_more_sources_counts_against_the_rate_limit(bot: Bot) -> None:
     bot.event(mention("second cp plan", ts="1.1"), event_id="Ev1")
     bot.event(mention("rcpc timescale", ts="1.2"), event_id="Ev2")
-    first = blocks_of(bot.slack.wait_for("chat.postMessage", count=2)[0].params)
+    posts = bot.slack.wait_for("chat.postMessage", count=2)  # answered at once, in any order
+    first = blocks_of(next(c.params for c in posts if c.params["thread_ts"] == "1.1"))
     bot.press(button(first, "more_sources"))
     refused = bot.slack.wait_for("response_url")[0].params
     assert refused["response_type"] == "ephemeral" and refused["replace_original"] is False
