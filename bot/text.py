@@ -44,6 +44,21 @@ def squash(text: str) -> str:
     return " ".join(text.split())
 
 
+# C0 controls but newline and tab, DEL, C1 controls (U+009B is a one-character ESC [ to some
+# terminals), and the bidirectional overrides and isolates, which make text read other than
+# it is stored ("Trojan Source").
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def without_controls(text: str, *, lines: bool = True) -> str:
+    """Text that came from a person, safe to store and to print on a terminal: ESC (which
+    starts the codes that clear, retitle or redraw a terminal), BEL and the other control
+    characters removed. Newlines and tabs are kept where the text may run over `lines`;
+    without, each becomes a space, so one value cannot fake the lines printed after it."""
+    kept = _CONTROLS.sub("", text)
+    return kept if lines else kept.replace("\n", " ").replace("\t", " ")
+
+
 def split_sentences(text: str) -> list[str]:
     """Split prose into sentences without breaking at common abbreviations."""
     text = squash(text)

@@ -108,10 +108,12 @@ class BriefGroup:
 class Brief:
     """What is expected, what inspectors found, and what they said must improve, on a topic."""
 
-    topic: str
+    topic: str  # redacted; shown to the asker alone, never where others see the brief
     expectations: tuple[BriefItem, ...]
     findings: tuple[BriefItem, ...]
     improvement_areas: tuple[BriefItem, ...]
+    # Set when personal data was removed from the topic: shown to the asker only.
+    privacy_note: str | None = None
 
     @property
     def empty(self) -> bool:
@@ -132,6 +134,7 @@ class Brief:
             "expectations": [i.to_json() for i in self.expectations],
             "findings": [i.to_json() for i in self.findings],
             "improvement_areas": [i.to_json() for i in self.improvement_areas],
+            "privacy_note": self.privacy_note,
         }
 
 
@@ -143,7 +146,7 @@ def build_brief(answerer: Answerer, topic: str, *, policy: BriefPolicy | None = 
     searched = PLACEHOLDER.sub(" ", text) if note else text
     retrieval = answerer.retriever.retrieve(searched, limit=policy.candidates)
     if answerer.policy.decide(retrieval) is Outcome.NOT_FOUND:
-        return Brief(text, (), (), ())
+        return Brief(text, (), (), (), note)
     limits = {
         Place.EXPECTED: policy.expectations,
         Place.FOUND: policy.findings,
@@ -152,7 +155,7 @@ def build_brief(answerer: Answerer, topic: str, *, policy: BriefPolicy | None = 
     words = TopicWords(retrieval.concepts, share=policy.topic_share)
     candidates = _candidates(retrieval.hits, words, limits)
     if not candidates:
-        return Brief(text, (), (), ())
+        return Brief(text, (), (), (), note)
     vectors = answerer.retriever.embedder.embed(
         [retrieval.expanded, *(c.context + c.sentence for c in candidates)]
     )
@@ -162,7 +165,7 @@ def build_brief(answerer: Answerer, topic: str, *, policy: BriefPolicy | None = 
         if float(vector @ vectors[0]) >= policy.min_similarity
     ]
     chosen = {p: _first(similar, p, n, policy.duplicate_overlap) for p, n in limits.items()}
-    return Brief(text, chosen[Place.EXPECTED], chosen[Place.FOUND], chosen[Place.IMPROVE])
+    return Brief(text, chosen[Place.EXPECTED], chosen[Place.FOUND], chosen[Place.IMPROVE], note)
 
 
 class Place(Enum):

@@ -12,6 +12,7 @@ import click
 from bot.cli.support import with_settings
 from bot.errors import PracticeBotError
 from bot.settings import Settings
+from bot.text import without_controls
 
 MIN_ID_CHARS = 8  # of an answer id, for `practice-bot answer`
 
@@ -112,21 +113,21 @@ def feedback(limit: int, *, settings: Settings) -> None:
     if summary.most_unhelpful:
         click.echo("\nMost often marked not helpful:")
         for item in summary.most_unhelpful:
-            click.echo(f"  {item.unhelpful} x {item.question}")
+            click.echo(f"  {item.unhelpful} x {_line(item.question)}")
             for citation in item.citations:
-                click.echo(f"        cited {citation}")
+                click.echo(f"        cited {_line(citation)}")
     if summary.reasons:
         click.echo("\nWhy answers were not helpful:")
         for reason, count in summary.reasons.items():
-            click.echo(f"  {count:>5}  {FEEDBACK_REASONS.get(reason, reason)}")
+            click.echo(f"  {count:>5}  {_line(FEEDBACK_REASONS.get(reason, reason))}")
     if summary.comments:
         click.echo("\nLatest comments (personal details removed):")
         for comment in summary.comments:
-            click.echo(f"  - {comment}")
+            click.echo(f"  - {_line(comment)}")
     if summary.most_cited:
         click.echo("\nDocuments most cited:")
         for source, count in summary.most_cited:
-            click.echo(f"  {count:>5}  {source}")
+            click.echo(f"  {count:>5}  {_line(source)}")
 
 
 @click.command("answer")
@@ -155,16 +156,22 @@ def answer_record(answer_id: str, *, settings: Settings) -> None:
     click.echo(f"  when     {record.created_at}")
     click.echo(f"  where    {record.surface}")
     click.echo(f"  outcome  {record.outcome}")
-    click.echo(f"  index    {record.index_version or '(not recorded)'}")
+    click.echo(f"  index    {_line(record.index_version or '(not recorded)')}")
     if record.question is not None:
-        click.echo(f"  question {record.question}")
-    click.echo("\n" + (record.lead_text or "(the answer text was not recorded)"))
+        click.echo(f"  question {_line(record.question)}")
+    click.echo("\n" + without_controls(record.lead_text or "(the answer text was not recorded)"))
     for marker, (citation, chunk_id) in enumerate(
         zip(record.citations, record.chunk_ids, strict=True), 1
     ):
-        click.echo(f"\n  [{marker}] {citation}\n      passage {chunk_id}")
+        click.echo(f"\n  [{marker}] {_line(citation)}\n      passage {_line(chunk_id)}")
     for verdict in record.feedback:
-        click.echo(f"\n  feedback: {verdict}")
+        click.echo(f"\n  feedback: {_line(verdict)}")
+
+
+def _line(stored: str) -> str:
+    """A stored value as one printed line. Rows stored before control codes were removed on
+    the way in may still hold them (ESC would drive the admin's terminal)."""
+    return without_controls(stored, lines=False)
 
 
 @click.command()
@@ -195,7 +202,7 @@ def audit(limit: int, *, settings: Settings) -> None:
     if not entries:
         click.echo("The audit log is empty.")
     for e in entries:
-        click.echo(
-            f"{e.at}  {e.actor:<16} {e.action:<16} {e.result:<8} {e.target}"
-            + (f"\n    {e.detail}" if e.detail else "")
+        click.echo(  # target and detail may hold a file name someone sent
+            f"{e.at}  {_line(e.actor):<16} {e.action:<16} {e.result:<8} {_line(e.target)}"
+            + (f"\n    {_line(e.detail)}" if e.detail else "")
         )

@@ -32,6 +32,8 @@ def brief(topic: tuple[str, ...], as_json: bool, *, settings: Settings) -> None:
     if as_json:
         click.echo(json.dumps(result.to_json(), ensure_ascii=False))
     elif result.empty:
+        if result.privacy_note:
+            click.echo(f"Privacy: {result.privacy_note}")
         click.echo(runtime.templates.render("abstain", contact=answerer.policy.contact))
     else:
         click.echo(render_brief(result))
@@ -40,6 +42,8 @@ def brief(topic: tuple[str, ...], as_json: bool, *, settings: Settings) -> None:
 def render_brief(result: Brief) -> str:
     """Three headed lists, each item with its citation on the line below."""
     lines = [f"Brief: {result.topic}"]
+    if result.privacy_note:
+        lines.append(f"Privacy: {result.privacy_note}")
     for group in result.groups():
         lines += ["", group.heading]
         if not group.items:

@@ -42,11 +42,18 @@ def answer_message(
     buttons = []
     if len(answer.passages) > 1:
         buttons.append(_button(more_sources_label(len(answer.passages) - 1), MORE, answer_id))
-    if share and answer.answered:  # a refusal is not worth sharing
+    if offers_share(answer, share=share):
         buttons.append(_button("Share in channel", SHARE, answer_id, "primary"))
     tail = [{"type": "actions", "block_id": f"answer:{answer_id}", "elements": buttons}]
     tail = [*(tail if buttons else []), feedback_block(answer_id), answer_footer(answer_id)]
     return _fallback(answer), within_limits(blocks, tail=tail)
+
+
+def offers_share(answer: Answer, *, share: bool) -> bool:
+    """Whether an answer's message has 'Share in channel': only where it was asked for (a
+    private reply), and never on a refusal, which is not worth sharing. The Share listener
+    refuses any other answer's id, even from its asker."""
+    return share and answer.answered
 
 
 def more_sources_message(

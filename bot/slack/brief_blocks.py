@@ -15,9 +15,13 @@ def brief_message(
     """(fallback text, blocks): three headed lists, each item quoted with its citation. With a
     `brief_id`, a button to share it, whose value is that id alone: the topic never goes into
     a value, where it would travel with the shared message. `shared_by` (mrkdwn) heads a copy
-    posted in a channel."""
+    posted in a channel, which names no topic and carries no personal-data note: the topic is
+    the asker's words, and the guard that redacts it can miss a detail."""
     blocks: list[Block] = [context(shared_by)] if shared_by else []
-    blocks.append(section(f"*Brief: {escape(brief.topic)}*"))
+    if shared_by is None and brief.privacy_note:
+        blocks.append(context(escape(brief.privacy_note)))
+    topic = None if shared_by else brief.topic
+    blocks.append(section(f"*{_title(topic)}*"))
     for group in brief.groups():
         blocks += [{"type": "divider"}, section(f"*{escape(group.heading)}*")]
         if not group.items:
@@ -33,8 +37,8 @@ def brief_message(
             "style": "primary",
         }
         tail = [{"type": "actions", "block_id": f"brief:{brief_id}", "elements": [button]}]
-        return _fallback(brief), within_limits(blocks, tail=tail)
-    return _fallback(brief), within_limits(blocks)
+        return _fallback(brief, topic), within_limits(blocks, tail=tail)
+    return _fallback(brief, topic), within_limits(blocks)
 
 
 def plain_message(text: str) -> tuple[str, list[Block]]:
@@ -52,9 +56,13 @@ def citation(item: BriefItem, group: BriefGroup) -> str:
     return " · ".join(facts)
 
 
-def _fallback(brief: Brief) -> str:
+def _title(topic: str | None) -> str:
+    return f"Brief: {escape(topic)}" if topic else "Brief"
+
+
+def _fallback(brief: Brief, topic: str | None) -> str:
     counts = (
         f"{len(brief.expectations)} expected, {len(brief.findings)} found, "
         f"{len(brief.improvement_areas)} to improve"
     )
-    return clip(f"Brief: {escape(brief.topic)} ({counts})", MAX_FALLBACK_CHARS)
+    return clip(f"{_title(topic)} ({counts})", MAX_FALLBACK_CHARS)

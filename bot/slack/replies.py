@@ -7,7 +7,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from bot.answering.answerer import Answerer
@@ -16,7 +16,7 @@ from bot.errors import QuestionError
 from bot.index.manifest import DocumentEntry
 from bot.records import Answer
 from bot.slack.admin import AdminActions
-from bot.slack.blocks import Block, answer_message, context, section
+from bot.slack.blocks import Block, answer_message, context, offers_share, section
 from bot.slack.dedupe import SeenOnce
 from bot.slack.markup import escape, question_from_slack
 from bot.slack.rate_limit import RateLimiter
@@ -26,6 +26,10 @@ from bot.stores.usage import UsageStore
 log = logging.getLogger(__name__)
 RECENT_SECONDS = 3600.0  # how long 'Share' and 'More sources' work on an answer
 RECENT_LIMIT = 2000  # answers kept at most (a few kB each)
+# Surfaces whose answers are posted where the channel sees them, except an answer to a question
+# that held personal details, or one in a DM or a privately answered thread, which goes to its
+# asker alone (posting.py).
+CHANNEL_SURFACES = frozenset({"mention", "thread"})
 
 
 @dataclass(frozen=True)
@@ -34,6 +38,14 @@ class Given:
 
     answer: Answer
     index_version: str | None = None
+    asker: str = ""  # the Slack user it was given to (the sharer, for a shared copy)
+    public: bool = False  # posted where the channel sees it: anyone there may use its buttons
+    shareable: bool = False  # its message offered 'Share in channel'
+
+    def open_to(self, user_id: str) -> bool:
+        """Whether this person may see more of it ('More sources'; feedback asks the usage
+        store, which outlives this cache)."""
+        return self.public or user_id == self.asker
 
 
 class RecentAnswers:
@@ -101,10 +113,12 @@ class SlackDeps:
         surface: str,
         share: bool = False,
         earlier: str | None = None,
+        private: bool = False,
     ) -> Reply:
         """Answer a Slack message's text (after `earlier`, the thread's earlier question, for a
-        follow-up); an empty question gets the help text instead, and someone over the rate
-        limit a polite message."""
+        follow-up; `private` where it goes to its asker alone whatever it holds: a DM, or a
+        thread answered privately); an empty question gets the help text instead, and someone
+        over the rate limit a polite message."""
         if refused := self.over_limit(user_id):
             return Reply(None, None, refused, [section(refused)])
         question = with_context(earlier, question_from_slack(raw_text))
@@ -115,15 +129,34 @@ class SlackDeps:
             help_text = escape(self.templates.render("help"))
             return Reply(None, None, help_text, [section(help_text)])
         given = Given(answer, self.index_version(answerer))
-        return self.render(given, user_id=user_id, surface=surface, share=share)
+        return self.render(given, user_id=user_id, surface=surface, share=share, private=private)
 
-    def render(self, given: Given, *, user_id: str, surface: str, share: bool = False) -> Reply:
-        """Record an answer given on a surface and keep it for its buttons; its message."""
+    def render(
+        self,
+        given: Given,
+        *,
+        user_id: str,
+        surface: str,
+        share: bool = False,
+        private: bool = False,
+    ) -> Reply:
+        """Record an answer given on a surface and keep it for its buttons, with who may
+        press them; its message."""
         answer = given.answer
-        answer_id = self.store.record_answer(
-            answer, user_id=user_id, surface=surface, index_version=given.index_version
+        public = surface == "shared" or (
+            surface in CHANNEL_SURFACES and not private and not answer.privacy_note
         )
-        self.recent.keep(answer_id, given)
+        answer_id = self.store.record_answer(
+            answer,
+            user_id=user_id,
+            surface=surface,
+            index_version=given.index_version,
+            public=public,
+        )
+        shareable = offers_share(answer, share=share)
+        self.recent.keep(
+            answer_id, replace(given, asker=user_id, public=public, shareable=shareable)
+        )
         text, blocks = answer_message(answer, self.templates, answer_id=answer_id, share=share)
         log.info(
             "answered %s on %s (%s, %d passages)",

@@ -26,6 +26,7 @@ from pathlib import Path
 from bot.errors import ConfigError
 from bot.records import Answer
 from bot.stores.sqlite import connect
+from bot.text import without_controls
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +43,8 @@ CREATE TABLE IF NOT EXISTS answers (
     citations TEXT NOT NULL,
     outcome TEXT,
     index_version TEXT,
-    lead_text TEXT
+    lead_text TEXT,
+    audience TEXT
 );
 CREATE TABLE IF NOT EXISTS feedback (
     answer_id TEXT NOT NULL REFERENCES answers(id),
@@ -60,6 +62,7 @@ ADDED_COLUMNS = (
     ("answers", "outcome"),
     ("answers", "index_version"),
     ("answers", "lead_text"),
+    ("answers", "audience"),
     ("feedback", "reason"),
     ("feedback", "comment"),
 )
@@ -71,6 +74,14 @@ FEEDBACK_REASONS = {
     "other": "Other",
 }
 MAX_COMMENT_CHARS = 500
+# Who saw an answer, and so may give feedback on it: its asker alone (an ephemeral reply, a DM,
+# a channel question answered privately), or everyone in the channel it was posted in.
+ASKER, CHANNEL = "asker", "channel"
+# Rows from before the audience was kept: by where they were given.
+AUDIENCE = (
+    f"COALESCE(audience, CASE WHEN surface IN ('mention', 'thread', 'shared') THEN '{CHANNEL}' "
+    f"ELSE '{ASKER}' END)"
+)
 
 
 @dataclass(frozen=True)
@@ -140,10 +151,17 @@ class UsageStore:
         return hmac.new(self._key, normalised.encode(), hashlib.sha256).hexdigest()[:32]
 
     def record_answer(
-        self, answer: Answer, *, user_id: str, surface: str, index_version: str | None = None
+        self,
+        answer: Answer,
+        *,
+        user_id: str,
+        surface: str,
+        index_version: str | None = None,
+        public: bool = False,
     ) -> str:
-        """Store one answer as shown; returns its id (also when storing failed, so buttons
-        still work). The question is kept as a keyed hash unless text is to be kept."""
+        """Store one answer as shown, `public` if posted where the channel sees it; returns
+        its id (also when storing failed, so buttons still work). The question is kept as a
+        keyed hash unless text is to be kept."""
         answer_id = uuid.uuid4().hex
         if self.broken:
             return answer_id
@@ -152,7 +170,7 @@ class UsageStore:
             answer_id,
             _now(),
             self.digest(answer.question),
-            answer.question if self.store_text else None,
+            without_controls(answer.question) if self.store_text else None,
             self.digest(user_id),
             surface,
             int(answer.answered),
@@ -160,19 +178,36 @@ class UsageStore:
             json.dumps([f"{c.source} · {c.section}" for c in chunks]),
             answer.outcome.value,
             index_version,
-            answer.text,
+            without_controls(answer.text),
+            CHANNEL if public else ASKER,
         )
         try:
             with self._connect() as db:
                 db.execute(
                     "INSERT INTO answers (id, created_at, question_hash, question_text, "
                     "user_hash, surface, answered, chunk_ids, citations, outcome, index_version, "
-                    "lead_text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "lead_text, audience) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     row,
                 )
         except sqlite3.Error as exc:
             log.warning("usage store: answer %s not recorded (%s)", answer_id, exc)
         return answer_id
+
+    def may_give_feedback(self, answer_id: str, *, user_id: str) -> bool | None:
+        """False when the answer was shown to its asker alone and this is someone else; None
+        when the store cannot tell (storing feedback would fail too). An unknown answer is not
+        refused here: storing feedback on it fails."""
+        if self.broken:
+            return None
+        try:
+            with self._connect() as db:
+                row = db.execute(
+                    f"SELECT user_hash, {AUDIENCE} FROM answers WHERE id = ?", (answer_id,)
+                ).fetchone()
+        except sqlite3.Error as exc:
+            log.warning("usage store: could not read answer %s (%s)", answer_id, exc)
+            return None
+        return row is None or row[1] == CHANNEL or row[0] == self.digest(user_id)
 
     def record_verdict(self, answer_id: str, *, user_id: str, helpful: bool) -> bool:
         """Store or change one user's verdict on an answer; False if it could not be stored."""
@@ -185,9 +220,9 @@ class UsageStore:
         the caller has redacted. False if it could not be stored."""
         if reason not in FEEDBACK_REASONS:
             return False
-        return self._feedback(
-            answer_id, user_id, "unhelpful", reason, comment.strip()[:MAX_COMMENT_CHARS] or None
-        )
+        # Control codes never reach the store: `practice-bot feedback` prints comments.
+        comment = without_controls(comment).strip()[:MAX_COMMENT_CHARS]
+        return self._feedback(answer_id, user_id, "unhelpful", reason, comment or None)
 
     def _feedback(
         self,

@@ -244,7 +244,7 @@ def test_the_listener_acks_first_and_answers_privately(runtime: Runtime) -> None
 
     respond = MagicMock()
     share_brief_action(deps, held)(
-        ack=MagicMock(), action={"value": value}, body={"user": {"id": "U2"}}, respond=respond
+        ack=MagicMock(), action={"value": value}, body={"user": {"id": "U1"}}, respond=respond
     )
     shared, deleted = respond.call_args_list
     assert shared.kwargs["response_type"] == "in_channel" and deleted.kwargs == {
@@ -273,7 +273,8 @@ def test_cli_brief_json_lists_the_three_groups_with_citations(run) -> None:  # t
     result = run("brief", "supervision", "--json")
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
-    assert list(data) == ["topic", "expectations", "findings", "improvement_areas"]
+    assert list(data) == ["topic", "expectations", "findings", "improvement_areas", "privacy_note"]
+    assert data["privacy_note"] is None
     for group in ("expectations", "findings", "improvement_areas"):
         assert data[group], group
         assert set(data[group][0]) == {"text", "title", "section", "source", "date", "url"}
@@ -287,6 +288,12 @@ def test_cli_brief_text_has_three_headed_lists(run) -> None:  # type: ignore[no-
     assert "\nWhat the service was told to improve\n" in text
     assert "  • Experienced social workers are supervised at least monthly" in text
     assert "    Supervision and management oversight — " in text
+
+
+def test_cli_brief_tells_what_was_removed_from_the_topic(run) -> None:  # type: ignore[no-untyped-def]
+    text = run("brief", "supervision", "for", "Jayden", "Smith").stdout
+    assert text.startswith("Brief: supervision for [name]\nPrivacy: Your question seemed to")
+    assert "Jayden" not in text
 
 
 def test_cli_brief_of_an_unknown_topic_says_not_found(run) -> None:  # type: ignore[no-untyped-def]

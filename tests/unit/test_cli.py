@@ -213,3 +213,36 @@ def test_answer_shows_a_recorded_answer_and_refuses_a_short_id(run, settings: Se
     assert "Not found in the sources." in result.output
     short = run("answer", answer_id[:4])
     assert short.exit_code == 2 and "at least 8 characters" in short.output
+
+
+def test_feedback_and_answer_never_print_control_codes_from_old_rows(  # type: ignore[no-untyped-def]
+    run, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Rows stored before control codes were stripped on the way in still hold them: ESC
+    would drive the admin's terminal (clear it, retitle it, fake lines), BEL ring it."""
+    import sqlite3
+
+    from bot.records import Answer
+    from bot.stores.usage import UsageStore
+
+    monkeypatch.setenv("PRACTICE_BOT_STORE_QUESTION_TEXT", "true")
+    store = UsageStore(settings.usage_db, store_text=True)
+    answer_id = store.record_answer(
+        Answer("q", False, "Not found.", ()), user_id="U1", surface="dm"
+    )
+    store.record_reason(answer_id, user_id="U1", reason="other", comment="placeholder")
+    with sqlite3.connect(settings.usage_db) as db:  # as an older version stored them
+        db.execute(
+            "UPDATE answers SET question_text = ?, lead_text = ?, citations = ?",
+            ("q\x1b]0;owned\x07", "line one\x1b[2J\nline two\r", '["src.md \\u001b[31m\\u00b7 s"]'),
+        )
+        db.execute("UPDATE feedback SET comment = ?", ("\x1b[1A\x1b[2Kall fine\x07\nfaked line",))
+        db.execute("UPDATE answers SET chunk_ids = '[\"c1\"]'")
+    db.close()
+    for shown in (run("feedback").output, run("answer", answer_id).output):
+        assert not any(c in shown for c in "\x1b\x07\x9b\r"), repr(shown)
+    summary = run("feedback").output
+    assert "  - [1A[2Kall fine faked line" in summary  # one comment, one line
+    looked_up = run("answer", answer_id).output
+    assert "line one[2J\nline two" in looked_up  # the lead keeps its lines
+    assert "question q]0;owned" in looked_up and "feedback: not helpful: Other: [1A" in looked_up

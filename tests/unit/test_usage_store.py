@@ -194,3 +194,30 @@ def test_a_store_made_before_answer_records_gains_the_columns(tmp_path: Path) ->
     new = store.record_answer(_answer("q"), user_id="U1", surface="dm", index_version="v2")
     assert store.find_answers(new)[0].index_version == "v2"
     assert store.summary().reasons == {"other": 1}
+
+
+def test_control_codes_in_a_comment_are_not_stored(tmp_path: Path) -> None:
+    store = UsageStore(tmp_path / "usage.sqlite3", store_text=True)
+    answer_id = store.record_answer(_answer("plan\x1b]0;title\x07?"), user_id="U1", surface="dm")
+    assert store.record_reason(
+        answer_id, user_id="U1", reason="other", comment="\x1b[2Jcleared\x07 the\nscreen\x9b"
+    )
+    with sqlite3.connect(tmp_path / "usage.sqlite3") as db:
+        query = "SELECT a.question_text, f.comment FROM answers a JOIN feedback f"
+        stored = db.execute(query).fetchone()
+    assert stored == ("plan]0;title?", "[2Jcleared the\nscreen")
+
+
+def test_only_the_asker_may_judge_an_answer_shown_to_them_alone(tmp_path: Path) -> None:
+    store = UsageStore(tmp_path / "usage.sqlite3")
+    private = store.record_answer(_answer("a"), user_id="U1", surface="command")
+    public = store.record_answer(_answer("b"), user_id="U1", surface="mention", public=True)
+    assert store.may_give_feedback(private, user_id="U1")
+    assert store.may_give_feedback(private, user_id="U2") is False
+    assert store.may_give_feedback(public, user_id="U2")
+    assert store.may_give_feedback("unknown", user_id="U2")  # storing it fails instead
+    with sqlite3.connect(tmp_path / "usage.sqlite3") as db:  # rows from before the audience
+        db.execute("UPDATE answers SET audience = NULL")
+    db.close()
+    assert store.may_give_feedback(private, user_id="U2") is False  # a command: the asker's
+    assert store.may_give_feedback(public, user_id="U2")  # a mention: the channel's

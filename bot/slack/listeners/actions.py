@@ -1,10 +1,13 @@
 """Buttons under an answer: share it in the channel, and its further sources.
 
 A button's value is only its answer's id: the answer itself is looked up in SlackDeps.recent.
-Every press counts against the presser's rate limit, as a question does."""
+Every press counts against the presser's rate limit, as a question does. A press is checked
+against the answer it names: only the asker may share, and only an answer whose message offered
+Share; only the asker may see more of a private answer (anyone, of one posted in the channel)."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any
 
@@ -15,7 +18,12 @@ from bot.slack.listeners.ack_first import AckFirst
 from bot.slack.markup import escape
 from bot.slack.replies import Given, SlackDeps
 
+log = logging.getLogger(__name__)
 GONE = "That answer is no longer to hand, so it cannot be shared or extended: please ask again."
+NOT_THE_ASKER = "Only the person who asked can share this answer."
+NOT_OFFERED = "This answer was not offered for sharing."
+NOT_YOURS = "That answer was given privately to someone else."
+SOMEONE_ELSES = "a private answer, not the asker"  # the reason audited
 
 
 def register(app: AckFirst, deps: SlackDeps) -> None:
@@ -27,9 +35,13 @@ def share_action(deps: SlackDeps) -> Callable[..., None]:
     def on_share(ack: Ack, action: dict[str, Any], body: dict[str, Any], respond: Respond) -> None:
         ack()
         user = body["user"]["id"]
-        given = held(deps, user, action["value"])
+        answer_id = str(action.get("value", ""))
+        given = held(deps, user, answer_id)
         if isinstance(given, str):
             private(respond, given)
+            return
+        if refusal := share_refusal(given, user):
+            refuse(deps, respond, user=user, action="share", target=answer_id, refusal=refusal)
             return
         reply = deps.render(given, user_id=user, surface="shared")
         note = deps.templates.render("shared_by", user=f"<@{escape(user)}>")
@@ -48,9 +60,16 @@ def more_action(deps: SlackDeps) -> Callable[..., None]:
 
     def on_more(ack: Ack, action: dict[str, Any], body: dict[str, Any], respond: Respond) -> None:
         ack()
-        given = held(deps, body["user"]["id"], action["value"])
+        user, answer_id = body["user"]["id"], str(action.get("value", ""))
+        given = held(deps, user, answer_id)
         if isinstance(given, str):
             private(respond, given)
+            return
+        if not given.open_to(user):
+            refusal = (SOMEONE_ELSES, NOT_YOURS)
+            refuse(
+                deps, respond, user=user, action="more_sources", target=answer_id, refusal=refusal
+            )
             return
         text, blocks = more_sources_message(given.answer, deps.templates)
         respond(response_type="ephemeral", replace_original=False, text=text, blocks=blocks)
@@ -68,3 +87,42 @@ def held(deps: SlackDeps, user: str, answer_id: str) -> Given | str:
 
 def private(respond: Respond, text: str) -> None:
     respond(response_type="ephemeral", replace_original=False, text=text)
+
+
+def share_refusal(given: Given, user: str) -> tuple[str, str] | None:
+    """Why this person may not share this answer, and the line they are told; None if they
+    may."""
+    if user != given.asker:
+        return "not the asker", NOT_THE_ASKER
+    if not given.shareable:  # a private or not-found answer: its message had no Share
+        return "not offered for sharing", NOT_OFFERED
+    return None
+
+
+def refuse(
+    deps: SlackDeps,
+    respond: Respond,
+    *,
+    user: str,
+    action: str,
+    target: str,
+    refusal: tuple[str, str],
+) -> None:
+    """A press on something that is not the presser's to use: `refusal`'s line, privately to
+    them, and nothing in the channel."""
+    why, line = refusal
+    record_refusal(deps, user=user, action=action, target=target, why=why)
+    private(respond, line)
+
+
+def record_refusal(deps: SlackDeps, *, user: str, action: str, target: str, why: str) -> None:
+    """An audit row and a log line with the reason, naming the answer (or brief) by its id and
+    never its question."""
+    log.warning("%s of %s refused: %s", action, target, why)
+    deps.admin.audit.record(
+        actor=f"slack:{user}",
+        action=f"{action}_refused",
+        target=target,
+        result="refused",
+        detail=why,
+    )

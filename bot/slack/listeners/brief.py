@@ -1,8 +1,9 @@
 """/brief TOPIC: the manager's brief, acknowledged at once and answered privately, with a
 button to share it in the channel.
 
-The button's value is only the brief's id; the brief itself is held here for an hour. The
-command and the share both count against the person's rate limit, as a question does."""
+The button's value is only the brief's id; the brief itself is held here for an hour, with who
+asked for it: only they may share it. The command and the share both count against the
+person's rate limit, as a question does."""
 
 from __future__ import annotations
 
@@ -18,13 +19,16 @@ from slack_bolt import Ack, Respond
 
 from bot.answering.brief import BRIEF_TOPICS, Brief, build_brief
 from bot.errors import QuestionError
+from bot.slack.blocks import context
 from bot.slack.brief_blocks import SHARE_BRIEF, brief_message, plain_message
 from bot.slack.listeners.ack_first import AckFirst
+from bot.slack.listeners.actions import refuse
 from bot.slack.markup import escape, question_from_slack
 from bot.slack.replies import SlackDeps
 
 log = logging.getLogger(__name__)
 GONE = "That brief is no longer to hand, so it cannot be shared: please ask for it again."
+NOT_THE_ASKER = "Only the person who asked can share this brief."
 
 
 class RecentBriefs:
@@ -33,25 +37,26 @@ class RecentBriefs:
     def __init__(self, *, seconds: float = 3600.0, limit: int = 500) -> None:
         self.seconds = seconds
         self.limit = limit
-        self._briefs: OrderedDict[str, tuple[float, Brief]] = OrderedDict()
+        self._briefs: OrderedDict[str, tuple[float, Brief, str]] = OrderedDict()
         self._lock = threading.Lock()
 
-    def keep(self, brief: Brief) -> str:
+    def keep(self, brief: Brief, *, asker: str = "") -> str:
         brief_id = uuid.uuid4().hex
         with self._lock:
-            self._briefs[brief_id] = (time.monotonic(), brief)
+            self._briefs[brief_id] = (time.monotonic(), brief, asker)
             while len(self._briefs) > self.limit:
                 self._briefs.popitem(last=False)
         return brief_id
 
-    def get(self, brief_id: str) -> Brief | None:
-        """The brief, or None once it is too old or was pushed out by newer ones."""
+    def get(self, brief_id: str) -> tuple[Brief, str] | None:
+        """The brief and who asked for it, or None once it is too old or was pushed out by
+        newer ones."""
         with self._lock:
             kept = self._briefs.get(brief_id)
             if kept is None or time.monotonic() - kept[0] > self.seconds:
                 self._briefs.pop(brief_id, None)
                 return None
-            return kept[1]
+            return kept[1], kept[2]
 
 
 def register(app: AckFirst, deps: SlackDeps) -> None:
@@ -63,7 +68,8 @@ def register(app: AckFirst, deps: SlackDeps) -> None:
 def brief_command(deps: SlackDeps, held: RecentBriefs) -> Callable[..., None]:
     def on_brief(ack: Ack, command: dict[str, Any], respond: Respond) -> None:
         ack()  # within Slack's 3 seconds; the brief follows through response_url
-        if refused := deps.over_limit(command.get("user_id", "")):
+        user = command.get("user_id", "")
+        if refused := deps.over_limit(user):
             _private(respond, refused)
             return
         answerer = deps.answerer()
@@ -73,9 +79,10 @@ def brief_command(deps: SlackDeps, held: RecentBriefs) -> Callable[..., None]:
             _private(respond, deps.templates.render("brief_help", topics=", ".join(BRIEF_TOPICS)))
             return
         if brief.empty:
-            _private(respond, deps.templates.render("abstain", contact=answerer.policy.contact))
+            abstain = deps.templates.render("abstain", contact=answerer.policy.contact)
+            _private(respond, abstain, note=brief.privacy_note)
             return
-        text, blocks = brief_message(brief, brief_id=held.keep(brief))
+        text, blocks = brief_message(brief, brief_id=held.keep(brief, asker=user))
         log.info(  # the counts only: the topic may say more than it should
             "brief given: %d expected, %d found, %d to improve",
             len(brief.expectations),
@@ -94,9 +101,15 @@ def share_brief_action(deps: SlackDeps, held: RecentBriefs) -> Callable[..., Non
         if refused := deps.over_limit(user):
             _private(respond, refused)
             return
-        brief = held.get(action["value"])
-        if brief is None:
+        brief_id = str(action.get("value", ""))
+        kept = held.get(brief_id)
+        if kept is None:
             _private(respond, GONE)
+            return
+        brief, asker = kept
+        if user != asker:
+            refusal = ("not the asker", NOT_THE_ASKER)
+            refuse(deps, respond, user=user, action="share_brief", target=brief_id, refusal=refusal)
             return
         note = deps.templates.render("shared_by", user=f"<@{escape(user)}>")
         text, blocks = brief_message(brief, brief_id=None, shared_by=note)
@@ -106,7 +119,10 @@ def share_brief_action(deps: SlackDeps, held: RecentBriefs) -> Callable[..., Non
     return on_share
 
 
-def _private(respond: Respond, text: str) -> None:
-    """A plain private reply; the text is wording from the templates, escaped here."""
+def _private(respond: Respond, text: str, *, note: str | None = None) -> None:
+    """A plain private reply, headed by the personal-data `note` if there is one; the text is
+    wording from the templates, escaped here."""
     fallback, blocks = plain_message(text)
+    if note:
+        blocks = [context(escape(note)), *blocks]
     respond(response_type="ephemeral", replace_original=False, text=fallback, blocks=blocks)

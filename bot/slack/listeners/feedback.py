@@ -1,5 +1,6 @@
 """Feedback on an answer: Slack's thumbs up / down (feedback_buttons), and the small form
-'Not helpful' opens to ask why. The reason's free text is redacted before it is stored."""
+'Not helpful' opens to ask why. The reason's free text is redacted before it is stored. Only
+those who saw the answer may judge it: its asker, or anyone in the channel it was posted in."""
 
 from __future__ import annotations
 
@@ -14,7 +15,13 @@ from slack_sdk.errors import SlackApiError
 from bot.slack.blocks import FEEDBACK, HELPFUL, HELPFUL_VALUE, UNHELPFUL, UNHELPFUL_VALUE
 from bot.slack.feedback import FEEDBACK_VIEW, read_reason, reason_view
 from bot.slack.listeners.ack_first import AckFirst
-from bot.slack.listeners.actions import private
+from bot.slack.listeners.actions import (
+    NOT_YOURS,
+    SOMEONE_ELSES,
+    private,
+    record_refusal,
+    refuse,
+)
 from bot.slack.replies import SlackDeps
 from bot.text import squash
 
@@ -64,7 +71,14 @@ def record(
     if refused := deps.over_limit(user):
         private(respond, refused)
         return False
-    stored = deps.store.record_verdict(answer_id, user_id=user, helpful=helpful)
+    allowed = deps.store.may_give_feedback(answer_id, user_id=user)
+    if allowed is False:
+        refusal = (SOMEONE_ELSES, NOT_YOURS)
+        refuse(deps, respond, user=user, action="feedback", target=answer_id, refusal=refusal)
+        return False
+    stored = allowed is not None and deps.store.record_verdict(
+        answer_id, user_id=user, helpful=helpful
+    )
     private(respond, deps.templates.render("feedback_thanks" if stored else "feedback_failed"))
     return stored
 
@@ -82,19 +96,36 @@ def ask_why(client: WebClient, trigger_id: str | None, answer_id: str) -> None:
 def reason_submitted(deps: SlackDeps) -> Callable[..., None]:
     """The form sent: the reason stored with the verdict, the free text redacted first."""
 
-    def on_submit(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+    def on_submit(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
         ack()
         reason = read_reason(view)
         if reason is None:
             log.warning("ignored a feedback form that this bot did not make")
             return
+        user = body["user"]["id"]
+        if deps.store.may_give_feedback(reason.answer_id, user_id=user) is False:
+            # The form only opens on a thumbs down that was allowed: this one was not made for
+            # this person. The form has closed (it was acknowledged first): a private message.
+            record_refusal(
+                deps, user=user, action="feedback", target=reason.answer_id, why=SOMEONE_ELSES
+            )
+            tell(client, user, NOT_YOURS)
+            return
         comment = squash(reason.comment)
         if comment:
             comment = deps.answerer().guard.redact(comment).text
         stored = deps.store.record_reason(
-            reason.answer_id, user_id=body["user"]["id"], reason=reason.reason, comment=comment
+            reason.answer_id, user_id=user, reason=reason.reason, comment=comment
         )
         if not stored:
             log.warning("feedback reason on %s not stored", reason.answer_id)
 
     return on_submit
+
+
+def tell(client: WebClient, user: str, text: str) -> None:
+    """A line to one person in their messages with the bot (best effort)."""
+    try:
+        client.chat_postMessage(channel=user, text=text)
+    except SlackApiError as exc:
+        log.info("a refused form's sender was not told: %s", exc.response.get("error"))

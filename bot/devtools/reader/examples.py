@@ -1,0 +1,66 @@
+"""Labelled pairs as training examples: passages with three labels, and their sentences with
+two (carries the answer or not), split by question so no question is in two splits."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from bot.devtools.reader.batches import Label
+from bot.devtools.reader.mine import Pair
+
+ANSWERS, TOPIC, UNRELATED = 0, 1, 2
+LABEL_INDEX = {"answers": ANSWERS, "topic": TOPIC, "unrelated": UNRELATED}
+DEV_SHARE = 0.15  # questions kept apart inside training, to choose epochs and designs
+
+
+@dataclass(frozen=True)
+class Example:
+    question: str
+    text: str
+    label: int  # ANSWERS, TOPIC or UNRELATED; a sentence is ANSWERS or TOPIC
+    corpus: str
+    sentence: bool  # a sentence of a passage rather than the whole passage
+
+
+def passage_text(title: str, section: str, sentences: tuple[str, ...]) -> str:
+    """What the reader sees of a passage: where it stands, then what it says (the same shape
+    at training and at serving: bot/retrieval/reader.py builds it with this layout)."""
+    return f"{title} > {section}: {' '.join(sentences)}"
+
+
+def in_dev(question: str) -> bool:
+    digest = hashlib.sha256(question.strip().lower().encode()).digest()
+    return digest[0] < 256 * DEV_SHARE
+
+
+def examples(pairs: list[Pair], labels: dict[str, Label], *, sentences: bool = True) -> list[Example]:
+    out: list[Example] = []
+    for pair in pairs:
+        label = labels.get(pair.id)
+        if label is None:
+            continue
+        value = LABEL_INDEX[label.label]
+        out.append(
+            Example(pair.question, passage_text(pair.title, pair.section, pair.sentences), value, pair.corpus, False)
+        )
+        if not sentences or value == UNRELATED or len(pair.sentences) < 2:
+            continue
+        carrying = set(label.sentences) if value == ANSWERS else set()
+        for number, sentence in enumerate(pair.sentences, 1):
+            out.append(
+                Example(
+                    pair.question,
+                    f"{pair.title} > {pair.section}: {sentence}",
+                    ANSWERS if number in carrying else TOPIC,
+                    pair.corpus,
+                    True,
+                )
+            )
+    return out
+
+
+def split(items: list[Example]) -> tuple[list[Example], list[Example]]:
+    train = [e for e in items if not in_dev(e.question)]
+    dev = [e for e in items if in_dev(e.question)]
+    return train, dev

@@ -1,0 +1,238 @@
+"""Training the reader designs on the labelled pairs, seeded and CPU only.
+
+    python -m bot.devtools.reader.train --design cross|head|distilled [--share 1.0] [--epochs N]
+
+Each run writes `.cache/reader/<design>-<share>/` (weights, and `dev.json` with the dev-split
+figures). `export.py` turns the chosen one into the shipped ONNX model."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import random
+import time
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+import numpy as np
+import torch
+from torch import nn
+from torch.nn import functional as F
+from transformers import AutoTokenizer
+
+from bot.devtools.corpora import REPO
+from bot.devtools.reader.batches import LABELS, all_pairs, read_labels
+from bot.devtools.reader.examples import ANSWERS, Example, examples, split
+from bot.devtools.reader.models import CrossReader, PairHead
+from bot.retrieval.embedder import resolve_model_path
+
+RUNS = REPO / ".cache" / "reader"
+SEED = 19
+MAX_TOKENS = 256
+BATCH = 16
+CLASS_WEIGHTS = (2.0, 1.0, 0.5)  # answers are rarer and matter most; unrelated is easy
+
+
+def seeded(seed: int = SEED) -> None:
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+    torch.set_num_threads(2)
+
+
+def load_examples(*, share: float = 1.0) -> tuple[list[Example], list[Example]]:
+    labels = read_labels(LABELS / "first")
+    train, dev = split(examples(all_pairs(), labels))
+    if share < 1.0:  # the learning curve: a seeded share of the training questions
+        questions = sorted({e.question for e in train})
+        random.Random(SEED).shuffle(questions)
+        kept = set(questions[: max(1, round(len(questions) * share))])
+        train = [e for e in train if e.question in kept]
+    return train, dev
+
+
+def _batches(items: Sequence[Example], size: int, *, shuffle: bool) -> Iterator[list[Example]]:
+    # Batches of similar length pad less: sort by length, then shuffle the batches.
+    order = sorted(range(len(items)), key=lambda i: len(items[i].text))
+    chunks = [order[i : i + size] for i in range(0, len(order), size)]
+    if shuffle:
+        random.shuffle(chunks)
+    for chunk in chunks:
+        yield [items[i] for i in chunk]
+
+
+def _encode(tokenizer, batch: list[Example]) -> dict[str, torch.Tensor]:  # type: ignore[no-untyped-def]
+    return dict(
+        tokenizer(
+            [e.question for e in batch],
+            [e.text for e in batch],
+            truncation="only_second",
+            max_length=MAX_TOKENS,
+            padding=True,
+            return_tensors="pt",
+        )
+    )
+
+
+def train_cross(
+    train: list[Example],
+    *,
+    epochs: int,
+    layers: int | None = None,
+    teacher: dict[tuple[str, str], list[float]] | None = None,
+    lr: float = 3e-5,
+) -> tuple[CrossReader, object]:
+    source = resolve_model_path("all-MiniLM-L6-v2")
+    tokenizer = AutoTokenizer.from_pretrained(source)
+    model = CrossReader(source, layers=layers)
+    steps = epochs * math.ceil(len(train) / BATCH)
+    optimiser = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=0.01)
+    schedule = torch.optim.lr_scheduler.LambdaLR(
+        optimiser, lambda s: min(1.0, (s + 1) / (0.1 * steps)) * max(0.0, (steps - s) / steps)
+    )
+    weights = torch.tensor(CLASS_WEIGHTS)
+    started = time.time()
+    for epoch in range(epochs):
+        model.train()
+        total, count = 0.0, 0
+        for batch in _batches(train, BATCH, shuffle=True):
+            logits = model(**_encode(tokenizer, batch))
+            gold = torch.tensor([e.label for e in batch])
+            loss = F.cross_entropy(logits, gold, weight=weights)
+            if teacher is not None:  # distillation: match the teacher's distribution too
+                soft = torch.tensor([teacher[(e.question, e.text)] for e in batch])
+                loss = 0.5 * loss + 0.5 * F.kl_div(
+                    F.log_softmax(logits, -1), soft, reduction="batchmean"
+                )
+            optimiser.zero_grad()
+            loss.backward()
+            nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            optimiser.step()
+            schedule.step()
+            total, count = total + float(loss), count + 1
+        print(f"epoch {epoch + 1}: loss {total / max(count, 1):.4f} ({time.time() - started:.0f} s)")
+    return model, tokenizer
+
+
+@torch.no_grad()
+def cross_probabilities(model: CrossReader, tokenizer, items: list[Example]) -> np.ndarray:  # type: ignore[no-untyped-def]
+    model.eval()
+    out = np.zeros((len(items), 3), dtype=np.float32)
+    index = {id(e): i for i, e in enumerate(items)}
+    for batch in _batches(items, 64, shuffle=False):
+        probs = F.softmax(model(**_encode(tokenizer, batch)), -1).numpy()
+        for e, p in zip(batch, probs, strict=True):
+            out[index[id(e)]] = p
+    return out
+
+
+def train_head(train: list[Example], *, epochs: int = 300) -> tuple[PairHead, object]:
+    from bot.runtime import make_embedder
+    from bot.settings import Settings
+
+    embedder = make_embedder(Settings(_env_file=None))  # type: ignore[call-arg]
+    model = PairHead()
+    u = torch.tensor(embedder.embed([e.question for e in train]))
+    v = torch.tensor(embedder.embed([e.text for e in train]))
+    gold = torch.tensor([e.label for e in train])
+    optimiser = torch.optim.AdamW(model.parameters(), lr=1e-3, weight_decay=0.01)
+    for _ in range(epochs):  # full batch: a few thousand rows of 1,536 features
+        model.train()
+        loss = F.cross_entropy(model(u, v), gold, weight=torch.tensor(CLASS_WEIGHTS))
+        optimiser.zero_grad()
+        loss.backward()
+        optimiser.step()
+    return model, embedder
+
+
+@torch.no_grad()
+def head_probabilities(model: PairHead, embedder, items: list[Example]) -> np.ndarray:  # type: ignore[no-untyped-def]
+    model.eval()
+    u = torch.tensor(embedder.embed([e.question for e in items]))
+    v = torch.tensor(embedder.embed([e.text for e in items]))
+    return F.softmax(model(u, v), -1).numpy()
+
+
+def dev_figures(items: list[Example], probs: np.ndarray) -> dict[str, float]:
+    """Pair accuracy on passages, and per question: is the top-scored passage one that answers,
+    and does the best sentence of an answering passage carry the answer."""
+    from sklearn.metrics import roc_auc_score
+
+    passages = [i for i, e in enumerate(items) if not e.sentence]
+    gold = np.array([items[i].label == ANSWERS for i in passages])
+    score = probs[passages, ANSWERS]
+    figures = {"pairs": float(len(passages))}
+    if gold.any() and not gold.all():
+        figures["auc_answers"] = float(roc_auc_score(gold, score))
+    by_question: dict[str, list[int]] = {}
+    for i in passages:
+        by_question.setdefault(items[i].question, []).append(i)
+    answerable = [q for q, rows in by_question.items() if any(items[r].label == ANSWERS for r in rows)]
+    top_right = sum(
+        items[max(by_question[q], key=lambda r: probs[r, ANSWERS])].label == ANSWERS for q in answerable
+    )
+    figures["top_answers"] = top_right / max(len(answerable), 1)
+    figures["questions_answerable"] = float(len(answerable))
+    return figures
+
+
+def run(design: str, *, share: float, epochs: int | None) -> dict[str, object]:
+    seeded()
+    train, dev = load_examples(share=share)
+    folder = RUNS / f"{design}-{share:g}"
+    folder.mkdir(parents=True, exist_ok=True)
+    started = time.time()
+    if design == "head":
+        head, embedder = train_head(train, epochs=epochs or 300)
+        torch.save(head.state_dict(), folder / "head.pt")
+        probs = head_probabilities(head, embedder, dev)
+    else:
+        teacher = None
+        layers = None
+        if design == "distilled":
+            layers = 3
+            teacher = _teacher_scores(train)
+        model, tokenizer = train_cross(train, epochs=epochs or 3, layers=layers, teacher=teacher)
+        model.encoder.save_pretrained(folder / "encoder")
+        tokenizer.save_pretrained(folder / "encoder")  # type: ignore[attr-defined]
+        torch.save(model.head.state_dict(), folder / "head.pt")
+        probs = cross_probabilities(model, tokenizer, dev)
+    result = {
+        "design": design,
+        "share": share,
+        "train_examples": len(train),
+        "train_seconds": round(time.time() - started, 1),
+        "dev": dev_figures(dev, probs),
+    }
+    (folder / "dev.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    print(json.dumps(result, indent=2))
+    return result
+
+
+def _teacher_scores(train: list[Example]) -> dict[tuple[str, str], list[float]]:
+    folder = RUNS / "cross-1"
+    if not (folder / "encoder").exists():
+        raise SystemExit("distillation needs the full cross-encoder first: --design cross")
+    teacher, tokenizer = load_cross(folder)
+    probs = cross_probabilities(teacher, tokenizer, train)
+    return {(e.question, e.text): p.tolist() for e, p in zip(train, probs, strict=True)}
+
+
+def load_cross(folder: Path) -> tuple[CrossReader, object]:
+    model = CrossReader(str(folder / "encoder"))
+    model.head.load_state_dict(torch.load(folder / "head.pt"))
+    return model, AutoTokenizer.from_pretrained(folder / "encoder")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--design", choices=("cross", "head", "distilled"), default="cross")
+    parser.add_argument("--share", type=float, default=1.0)
+    parser.add_argument("--epochs", type=int)
+    args = parser.parse_args(argv)
+    run(args.design, share=args.share, epochs=args.epochs)
+
+
+if __name__ == "__main__":
+    main()
