@@ -88,6 +88,23 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("PORT", "PRACTICE_BOT_PORT", "port"),
         description="Where HTTP mode listens when started by `run` (platforms set PORT).",
     )
+    http_connection_limit: int = Field(
+        default=1000,
+        ge=10,
+        le=10_000,
+        description="HTTP mode: most connections open at once (waitress's own default is 100). "
+        "Past it, new connections wait in the listen queue. Each needs an open file: the "
+        "process's soft limit is raised to fit when it can be.",
+    )
+    http_request_timeout_seconds: int = Field(
+        default=5,
+        ge=1,
+        le=120,
+        description="HTTP mode: a request must arrive whole (headers and body) within this "
+        "many seconds of its first byte, and an idle connection is closed after it, so slow "
+        "clients cannot hold connections. Slack sends a request in well under a second and "
+        "waits only 3 s for the answer.",
+    )
 
     # Slack: the usual SLACK_* names, as Slack's own tools use them.
     slack_bot_token: SecretStr | None = Field(default=None, validation_alias=_slack("BOT_TOKEN"))

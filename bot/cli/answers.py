@@ -94,7 +94,7 @@ def _serve(settings: Settings, *, http: bool, host: str, port: int) -> None:
     runtime.purge_daily()  # usage older than the retention period is deleted
     app = slack_app(runtime)
     if http:
-        serve_http(app, host=host, port=port)
+        serve_http(app, settings, host=host, port=port)
     else:
         serve_socket_mode(app, settings)
 

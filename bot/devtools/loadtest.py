@@ -55,7 +55,7 @@ def run_load(
         slack_api_url=f"{slack.url}/api/",
     )
     configured = Runtime(settings, runtime.embedder, runtime.current(), runtime.templates, None)
-    server = HttpServer(slack_app(configured), host="127.0.0.1", port=0).start()
+    server = HttpServer(slack_app(configured), settings, host="127.0.0.1", port=0).start()
     url = f"http://127.0.0.1:{server.port}/slack/events"
     sent: dict[str, float] = {}
     acks: list[float] = []

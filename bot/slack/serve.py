@@ -14,6 +14,7 @@ from slack_bolt.adapter.wsgi.http_response import WsgiHttpResponse
 
 from bot.errors import ConfigError
 from bot.settings import Settings
+from bot.slack.shape import shape_problem
 from bot.slack.verify import MAX_BODY_BYTES, Refusal, RequestGate
 
 log = logging.getLogger(__name__)
@@ -59,13 +60,18 @@ def _signing_secret(app: App) -> str:
 
 def _bolt_request(environ: dict[str, Any], body: str) -> BoltRequest | None:
     """Bolt's request from a verified body; None if the body is not a Slack payload (Bolt
-    parses it here, and would otherwise fail with a trace)."""
+    parses it here, and would otherwise fail with a trace) or lacks what Bolt reads unchecked."""
     headers = WsgiHttpRequest(environ).get_headers()
     try:
-        return BoltRequest(body=body, query=environ.get("QUERY_STRING", ""), headers=headers)
+        request = BoltRequest(body=body, query=environ.get("QUERY_STRING", ""), headers=headers)
     except (ValueError, TypeError, AttributeError) as error:  # bad JSON; a list, not an object
         log.warning("refused a signed request whose body is malformed (%s)", type(error).__name__)
         return None
+    problem = shape_problem(request.body)
+    if problem:
+        log.warning("refused a signed request whose body is malformed (%s)", problem)
+        return None
+    return request
 
 
 def _plain(start_response: Callable[..., Any], status: int, text: str) -> Iterable[bytes]:
@@ -84,10 +90,15 @@ def _send(
 
 
 class HttpServer:
-    """waitress serving the Bolt app; port 0 picks a free port. `stop()` ends it cleanly."""
+    """waitress serving the Bolt app; port 0 picks a free port. `stop()` ends it cleanly.
+    Slow clients are bounded by the settings' connection limit and request timeout."""
 
-    def __init__(self, app: App, *, host: str = "0.0.0.0", port: int = 3000) -> None:
+    def __init__(
+        self, app: App, settings: Settings, *, host: str = "0.0.0.0", port: int = 3000
+    ) -> None:
         from waitress import create_server
+
+        from bot.slack.http_limits import WholeRequestChannel, room_for, waitress_options
 
         self._server: Any = create_server(
             wsgi_app(app),
@@ -97,7 +108,12 @@ class HttpServer:
             ident="practice-bot",
             # waitress buffers a body before the app sees it: refuse a large one as it arrives.
             max_request_body_size=MAX_BODY_BYTES,
+            **waitress_options(
+                connection_limit=room_for(settings.http_connection_limit),
+                request_timeout=settings.http_request_timeout_seconds,
+            ),
         )
+        self._server.channel_class = WholeRequestChannel
         self._thread: threading.Thread | None = None
 
     @property
@@ -125,8 +141,8 @@ class HttpServer:
         self._server.task_dispatcher.shutdown()
 
 
-def serve_http(app: App, *, host: str, port: int) -> None:
-    HttpServer(app, host=host, port=port).run()
+def serve_http(app: App, settings: Settings, *, host: str, port: int) -> None:
+    HttpServer(app, settings, host=host, port=port).run()
 
 
 def serve_socket_mode(app: App, settings: Settings) -> None:

@@ -9,7 +9,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.stores.sqlite import connect
+from bot.stores.sqlite import connect, owner_only
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +41,7 @@ class AuditLog:
         self.path = path
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
+            owner_only(path)
             with self._connect() as db:
                 db.executescript(SCHEMA)
         except (OSError, sqlite3.Error) as exc:  # recording will fail loudly in the log

@@ -25,7 +25,7 @@ from pathlib import Path
 
 from bot.errors import ConfigError
 from bot.records import Answer
-from bot.stores.sqlite import connect
+from bot.stores.sqlite import connect, owner_only
 from bot.text import without_controls
 
 log = logging.getLogger(__name__)
@@ -133,6 +133,7 @@ class UsageStore:
         self.broken: str | None = None  # why the store cannot be used, if it cannot
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
+            owner_only(path)
             self._key = _load_or_create_key(path.with_suffix(".key"))
             with self._connect() as db:
                 db.executescript(SCHEMA)

@@ -85,7 +85,7 @@ def serve_bot(settings: Settings, fake_embedder: FakeEmbedder) -> Iterator[Bot]:
     slack = FakeSlack().start()
     configured = settings_with_slack(settings, slack.url)
     runtime = start(configured, embedder=fake_embedder, progress=False)
-    server = HttpServer(slack_app(runtime), host="127.0.0.1", port=0).start()
+    server = HttpServer(slack_app(runtime), configured, host="127.0.0.1", port=0).start()
     try:
         yield Bot(f"http://127.0.0.1:{server.port}", slack, runtime)
     finally:

@@ -127,7 +127,9 @@ def test_run_starts_the_slack_bot_when_tokens_are_set(  # type: ignore[no-untype
         monkeypatch.setenv(name, value)
     monkeypatch.setattr(wiring_module, "slack_app", lambda rt: "app")
     monkeypatch.setattr(
-        serve_module, "serve_http", lambda app, host, port: started.append(("http", port))
+        serve_module,
+        "serve_http",
+        lambda app, settings, host, port: started.append(("http", port)),
     )
     monkeypatch.setattr(
         serve_module, "serve_socket_mode", lambda app, s: started.append(("socket",))
