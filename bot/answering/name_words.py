@@ -182,13 +182,13 @@ EPONYMS_AFTER_POSSESSIVE = _words(
 PRACTICE = _words(
     """
     abe adults ae ams approx asap asye babies bc boys cafcass camhs capita carers cce cg cgm
-    children cin cla cme cmh cos coz cp cpp cse cspr cuz da dbs dcs dfe dols dsl dv dvds eclipse
-    ed edt eha ehcp ehe epo esw etc ewo families fgc fgdm fgm fyi girls gp hos hsb hv ico icpc
-    ilacs imo info irh iro ish jtai kids lac lado lbp lcs leavers lgm liquidlogic lpm lscp mace
-    mappa marac mash max min mosaic mst ncp nfa nhs ni nqsw nrm nrpf ofsted pa pams parents
-    people pep plo pls plwg plz ppm pr practitioners professionals pru psw qa rcpc re rhi sar
-    scr sdq sen send sgo siblings sm ssw strat sw swe ta taf tbh tho thx tm twins uasc workers
-    wrt wt yot
+    children cin cla cme cmh cos coz cp cpp cse cspr cuz da dbs dcs dfe dob dols dsl dv dvds
+    eclipse ed edt eha ehcp ehe epo esw etc ewo families fgc fgdm fgm fyi girls gp hos hsb
+    hv ico icpc ilacs imo info irh iro ish jtai kids lac lado lbp lcs leavers lgm
+    liquidlogic lpm lscp mace mappa marac mash max min mosaic mst ncp nfa nhs ni nqsw nrm
+    nrpf ofsted pa pams parents people pep plo pls plwg plz ppm pr practitioners
+    professionals pru psw qa rcpc re rhi sar scr sdq sen send sgo siblings sm ssw strat sw
+    swe ta taf tbh tho thx tm twins uasc workers wrt wt yot
     """
 )
 
@@ -204,6 +204,18 @@ DAYS = _words(
     friday monday saturday sunday thursday tuesday wednesday
     """
 )
+
+# Peoples, faiths and communities, written with a capital but not a family's name: "the Roma
+# family", "the Christian family" ("Polish", "Romanian", "Sudanese" are known by their endings).
+GROUPS = _words(
+    """
+    afghan african american arab asian bangladeshi black catholic christian czech dutch english
+    eritrean european greek gypsy hindu iraqi jamaican kenyan korean kuwaiti libyan mexican mixed
+    moroccan muslim nepali pakistani qatari roma romani saudi sikh slovak somali thai tibetan
+    traveller travellers ugandan welsh white yemeni
+    """
+)
+GROUP_ENDINGS = ("ish", "ian", "ese", "ean")
 
 # Words before "school", "nursery" or "academy" that describe a kind of school, not name one.
 SCHOOL_KINDS = _words(

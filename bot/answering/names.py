@@ -5,26 +5,27 @@ English word. An everyday word that is also a name ("will", "grace", "mark", "fa
 only with a cue: a relationship word before it ("her brother jack", "baby Faith"), "called" or
 a title before it, a surname after it ("Will Fletcher"), or an age or date of birth after it
 ("amber lee 11/12/2007"). A word right after a name is a surname when the surname lists hold
-it or it is written like one (capitalised mid-sentence, O'Brien, Smith-Jones). Capitals prove
-nothing alone: a question typed all in lower case or all in capitals is read from the lists
-and the cues.
+it or it is written like one (capitalised mid-sentence, O'Brien, Smith-Jones), and a first
+name typed in lower case is one before a capitalised surname ("grace Whitfield"). A surname
+before "family" counts ("the Kowalski family"). Capitals prove nothing alone: a question typed
+all in lower case or all in capitals is read from the lists and the cues.
 """
 
 from __future__ import annotations
 
-import re
 import threading
-from dataclasses import dataclass
 
 from bot.answering import name_words as w
+from bot.answering.name_tokens import (
+    TOKEN,
+    Word,
+    cue_after_name,
+    initial,
+    maybe_cue,
+    read_word,
+)
 from bot.answering.name_words import Lexicon, lexicon
 
-# A placeholder left by an earlier rule, a word (with inner apostrophes and hyphens), a
-# number, or one punctuation mark. Every repeat is possessive: no backtracking.
-_TOKEN = re.compile(r"\[[A-Za-z ]{1,20}\]|[^\W\d_]++(?:['’-][^\W\d_]++)*+|\d++|[^\w\s]")
-_POSSESSIVE = re.compile(r"['’]s?$")
-_SURNAME_SHAPE = re.compile(r"(?:[OoDd]['’][^\W\d_]|Ma?c[A-Z]|[AaEe]l-)")
-_DATE_PLACEHOLDERS = frozenset({"[date of birth]", "[date]"})
 _SENTENCE_END = frozenset('.!?:;"“”')
 # What follows a name in "her brother jack has been excluded", and not a verb in "mum sue
 # the council" or "what the child said and did".
@@ -32,24 +33,9 @@ _AFTER_NAME = frozenset(
     {"has", "is", "was", "had", "who", "wants", "says", "keeps", "lives", "will", "won't"}
     | {"can", "did", "does", "doesn't", "isn't", "wasn't", "hasn't"}
 )
-_BEFORE_AGE = frozenset({"(", "aged", "age", "is", "-", ","})
+_DETERMINERS = frozenset({"the", "this", "that"})
 NAME = "name"
 NAME_WITH_BIRTH = "name with date of birth"
-
-
-def _age(token: str) -> bool:
-    return token.isdecimal() and len(token) <= 2 and int(token) < 26
-
-
-@dataclass(frozen=True)
-class _Word:
-    start: int
-    end: int  # of the name itself: a possessive "'s" stays outside the placeholder
-    base: str  # lower case, possessive removed
-    title: bool  # "Jayden", "McKenzie"
-    upper: bool  # "JAYDEN"
-    possessive: bool
-    shaped: bool  # written like a surname: "O'Brien", "McKenzie", "Al-Hassan"
 
 
 class NameFinder:
@@ -76,12 +62,12 @@ class _Reading:
     def __init__(self, text: str, lex: Lexicon) -> None:
         self.lex = lex
         self.tokens: list[str] = []
-        self.words: dict[int, _Word] = {}
-        for i, match in enumerate(_TOKEN.finditer(text)):
+        self.words: dict[int, Word] = {}
+        for i, match in enumerate(TOKEN.finditer(text)):
             token = match.group(0)
             self.tokens.append(token)
             if token[0].isalpha():
-                self.words[i] = _word(token, match.start())
+                self.words[i] = read_word(token, match.start())
         # Capitals are evidence only in a text that uses them as sentences do.
         upper = sum(map(str.isupper, text))
         self.mixed = 0 < 2 * upper < sum(map(str.islower, text))
@@ -99,6 +85,11 @@ class _Reading:
         for i in range(len(self.tokens)):
             if strength := self._cue_after_name(i):
                 self._names_before(i, strength)
+        for i in sorted(self.found):
+            # "Jayden S", "J. Kowalczyk": an initial beside a name is part of it.
+            for j in (i + 1, i - 1, i - 2 if self.tokens[i - 1 : i] == ["."] else -1):
+                if j in self.words and initial(self.tokens[j]):
+                    self.found.setdefault(j, self.found[i])
         return self._spans()
 
     # --- what a word is ---------------------------------------------------------------------
@@ -168,7 +159,13 @@ class _Reading:
         if relation:
             # "her brother jack has been excluded", "baby Faith"; not "mum will" or "mum sue".
             following = self.tokens[i + 1].lower() if i + 1 < len(self.tokens) else ""
-            return self.capitalised(i) or (not self.everyday(base) and following in _AFTER_NAME)
+            if self.capitalised(i) or (not self.everyday(base) and following in _AFTER_NAME):
+                return True
+            # "her brother will Brady": a capitalised surname that no everyday word shares.
+            after = self.words.get(i + 1)
+            if after is None or not self.capitalised(i + 1):
+                return False
+            return self.surname(i + 1) and not self.ordinary(after.base)
         return False
 
     def _previous_word(self, i: int) -> int | None:
@@ -227,11 +224,37 @@ class _Reading:
             return
         if not (i + 1 in self.found or self._looks_like_surname(i + 1)):
             return
+        if self._lower_first_capital_surname(i):
+            self.found[i] = NAME
+            self._surnames_after(i)
+            return
         if not any(self._known(k) for k in (i + 1, i + 2) if k in self.words):
             return  # "Harry Wynn Jones" is known by "Jones"; "Will Leeds take it" is not
         if (self.mixed and word.title and after.title) or not self.everyday(word.base):
             self.found[i] = NAME
             self._surnames_after(i)
+
+    def _surname_before_family(self, j: int) -> bool:
+        """ "the Kowalski family", "the O'Rourke household", "the Smith family"; not "the
+        foster family", "the Troubled Families" or "the Polish family"."""
+        base = self.words[j].base
+        if self.never(j) or self.acronym(j) or self.everyday(base) or base in w.GROUPS:
+            return False
+        if base.endswith(w.GROUP_ENDINGS) and not self.listed(base):
+            return False  # "the Polish family"
+        if self.capitalised(j) and self.surname(j):
+            return True
+        return not self.ordinary(base) and (self.surname(j) or self.capitalised(j))
+
+    def _lower_first_capital_surname(self, i: int) -> bool:
+        """ "spoke to grace Whitfield": a first name typed in lower case, then a capitalised
+        word no everyday word shares; not "i hope Leeds" (an everyday word first)."""
+        word, after = self.words[i], self.words[i + 1]
+        if word.title or word.upper or self.everyday(word.base) or not self.capitalised(i + 1):
+            return False
+        if self.everyday(after.base):
+            return False
+        return self.surname(i + 1) or not self.ordinary(after.base)
 
     def _known(self, j: int) -> bool:
         if j in self.found:
@@ -239,42 +262,40 @@ class _Reading:
         return self._looks_like_surname(j) and (self.surname(j) or self.first(self.words[j].base))
 
     def _cue_after_name(self, i: int) -> str:
-        """ "birth" where a date of birth follows a name, "strong" for a bracketed age,
-        "weak" for "aged 8", "is 17" or "Tommy Richardson's nan", "" for no cue."""
-        token = self.tokens[i]
         word = self.words.get(i)
-        lower = word.base if word else token
-        if token in _DATE_PLACEHOLDERS or lower in ("dob", "born"):
-            return "birth"
-        if lower not in _BEFORE_AGE and lower not in w.RELATIONS:
+        relation = word is not None and word.base in w.RELATIONS
+        if not relation and not maybe_cue(self.tokens[i]):
             return ""
-        nxt = self.tokens[i + 1].lower() if i + 1 < len(self.tokens) else ""
-        if token == "(":
-            after = self.tokens[i + 2] if i + 2 < len(self.tokens) else ""
-            if (_age(nxt) and after == ")") or nxt in ("dob", "year", "aged"):
-                return "strong"
-            return ""
-        if lower in _BEFORE_AGE and _age(nxt):
-            return "weak"
         before = self.words.get(i - 1)
-        if word and lower in w.RELATIONS and before is not None and before.possessive:
-            return "weak"
-        return ""
+        return cue_after_name(
+            self.tokens,
+            i,
+            relation=relation,
+            after_possessive=before is not None and before.possessive,
+        )
 
     def _names_before(self, cue: int, strength: str) -> None:
         j = cue - 1
         if j >= 0 and self.tokens[j] in (",", "-", "("):
             j -= 1
+        added: list[int] = []
         taken = 0
         while j in self.words and taken < 3 and self._name_before_cue(j, strength):
+            if j not in self.found:
+                added.append(j)
             self.found[j] = NAME_WITH_BIRTH if strength == "birth" else NAME
             taken += 1
             j -= 1
+        if strength == "family" and (j < 0 or self.tokens[j].lower() not in _DETERMINERS):
+            for k in added:  # "the Kowalski family", not "a Gypsy, Roma and Traveller family"
+                del self.found[k]
 
     def _name_before_cue(self, j: int, strength: str) -> bool:
         if j in self.found:
             return True
         word = self.words[j]
+        if strength == "family":
+            return self._surname_before_family(j)
         if self.everyday(word.base) or self.never(j):
             return False
         if self.acronym(j):
@@ -296,17 +317,3 @@ class _Reading:
             else:
                 spans.append((word.start, word.end, label))
         return spans
-
-
-def _word(token: str, start: int) -> _Word:
-    suffix = _POSSESSIVE.search(token) if len(token) > 2 else None
-    base = token[: suffix.start()] if suffix else token
-    return _Word(
-        start,
-        start + len(base),
-        base.lower(),
-        token[0].isupper() and any(c.islower() for c in token[1:]),
-        token.isupper() and len(token) > 1,
-        suffix is not None,
-        _SURNAME_SHAPE.match(token) is not None,
-    )

@@ -5,7 +5,8 @@ second plan?"). The practice question is still answered, with the identifying pa
 by placeholders, and the asker is asked privately not to put such details in Slack.
 
 Shapes come first (emails, handles, dates, phone, NHS and NI numbers, postcodes, addresses,
-schools, record numbers), names last, so a name finder can use "[date of birth]" as a cue.
+estates and flats, schools, record and case references, nicknames and initials beside an age),
+names last, so a name finder can use "[date of birth]" as a cue.
 Every pattern runs in linear time: each starts only where its first character class begins
 (a negative look-behind on that class), and its repeats are possessive or bounded, so no
 input makes the engine retry a run from every position.
@@ -18,8 +19,18 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from bot.answering.aliases import INITIALS, NICKNAME, initials_swaps, mixed_case, nickname_swap
 from bot.answering.names import NameFinder
-from bot.answering.places import ADDRESS, SCHOOL, address_valid, school_name
+from bot.answering.places import (
+    ADDRESS,
+    ESTATE,
+    FLAT,
+    SCHOOL,
+    address_valid,
+    estate_name,
+    school_name,
+)
+from bot.answering.references import CUED_REFERENCE, REFERENCE, cued_reference, reference
 
 _MONTH = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
@@ -31,12 +42,24 @@ _ORDINAL_WORD = (
     rf"|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|thirtieth|{_UNITS})"
 )
 _DAY = rf"(?:\d{{1,2}}(?:st|nd|rd|th)?|{_ORDINAL_WORD})"
-_YEAR = r"(?:19|20)\d{2}\b"
+# A year in words: "twenty fifteen", "twenty-twenty one", "nineteen ninety nine", "twenty oh
+# nine", "two thousand and nine". Every part is a fixed word, so nothing backtracks far.
+_ONES = "one|two|three|four|five|six|seven|eight|nine"
+_UNDER_HUNDRED = (
+    r"(?:ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen"
+    rf"|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[- ]?(?:{_ONES}))?)"
+)
+_YEAR_WORDS = (
+    rf"(?:nineteen|twenty)[- ]?(?:{_UNDER_HUNDRED}|oh?[- ]?(?:{_ONES}))"
+    rf"|two[- ]thousand[- ](?:and[- ])?(?:{_UNDER_HUNDRED}|{_ONES})"
+)
+_YEAR = rf"(?:(?:19|20)\d{{2}}|{_YEAR_WORDS})\b"
 _NUMERIC_DATE = (
     r"\d{1,2}(?P<sep>[/.-])\d{1,2}(?P=sep)(?:\d{4}|\d{2})(?![\w/-]|\.\d)|\d{4}-\d{1,2}-\d{1,2}\b"
 )
 _WORD_DATE = (
-    rf"(?:the\s++)?{_DAY}(?:\s++of)?\s++{_MONTH},?\s++{_YEAR}|{_MONTH}\s++{_DAY},?\s++{_YEAR}"
+    rf"(?:the\s++)?{_DAY}(?:\s++of)?\s++{_MONTH},?\s++{_YEAR}"
+    rf"|{_MONTH}\s++(?:the\s++)?{_DAY},?\s++{_YEAR}"
 )
 # "dob 1.4.15", "born in March 2016", "date of birth: 2015": a birth cue lets a bare month
 # and year, or a year alone, count; the cue stays, the date goes.
@@ -130,6 +153,11 @@ def _school(match: re.Match[str], placeholder: str) -> str | None:
     return None if kept is None else kept + placeholder
 
 
+def _estate(match: re.Match[str], placeholder: str) -> str | None:
+    kept = estate_name(match)
+    return None if kept is None else kept + placeholder
+
+
 RULES = (
     _Rule(_EMAIL, "email address", "[email]"),
     _Rule(_AT_HANDLE, "social media handle", "[handle]", _handle),
@@ -142,21 +170,33 @@ RULES = (
     _Rule(_NINO, "National Insurance number", "[NI number]"),
     _Rule(_POSTCODE, "postcode", "[postcode]"),
     _Rule(ADDRESS, "address", "[address]", _address),
+    _Rule(ESTATE, "address", "[address]", _estate),
+    _Rule(FLAT, "address", "[address]"),
     _Rule(SCHOOL, "school", "[school]", _school),
+    _Rule(CUED_REFERENCE, "case reference", "[reference]", cued_reference),
     _Rule(_RECORD_NUMBER, "record number", "[reference]"),
+    _Rule(REFERENCE, "case reference", "[reference]", reference),
 )
 
 
 class PersonalDataGuard:
     """Finds and replaces personal data; `case_patterns` are the authority's own reference
-    formats (for example r"\\bCR-?\\d{6}\\b" for a case record number).
+    formats (for example r"\\bCR-?\\d{6}\\b" for a case record number); `glossary_words` are
+    the glossary's words, never taken for a child's initials or nickname ("SGO (age 4)").
 
     The first guard made in a process loads faker's name lists (once, about 0.15 s): the
     composition root makes the guard at start-up, so no question waits for them, and no
     answering thread imports modules while others run."""
 
-    def __init__(self, case_patterns: Iterable[str] = ()) -> None:
+    def __init__(
+        self, case_patterns: Iterable[str] = (), *, glossary_words: Iterable[str] = ()
+    ) -> None:
         self.case_patterns = [re.compile(p, re.I) for p in case_patterns]
+        glossary_words = frozenset(glossary_words)
+        self._nickname = _Rule(NICKNAME, "name", "[name]", nickname_swap(glossary_words))
+        self._initials = tuple(
+            _Rule(INITIALS, "initials", "[name]", swap) for swap in initials_swaps(glossary_words)
+        )
         self._names = NameFinder()
         self._names.warm_up()
 
@@ -166,6 +206,8 @@ class PersonalDataGuard:
         rules = [
             *RULES,
             *(_Rule(p, "case reference", "[case reference]") for p in self.case_patterns),
+            self._nickname,
+            self._initials[0] if mixed_case(text) else self._initials[1],
         ]
         for rule in rules:
             text = _apply(rule, text, found)

@@ -24,8 +24,10 @@ from pydantic import BaseModel, ConfigDict
 
 from bot.answering.name_words import lexicon
 from bot.answering.personal_data import PLACEHOLDER, PersonalDataGuard
+from bot.retrieval.glossary import Glossary
 
 EVAL = Path(__file__).resolve().parents[2] / "tests" / "eval"
+GLOSSARY = Path(__file__).resolve().parents[2] / "knowledge" / "glossary.yaml"
 DEFAULT_SET = EVAL / "personal_data.yaml"
 PRACTICE_SETS = (EVAL / "questions.yaml", EVAL / "holdout.yaml")
 _PRACTICE_WORD = re.compile(r"[a-z]{3,}")
@@ -144,7 +146,8 @@ def evaluate(
 
 
 def figures(guard: PersonalDataGuard | None = None, *, split: str = "all") -> PrivacyFigures:
-    """The figures for the repository's sets; `split` is "all", "dev" or "held-out"."""
+    """The figures for the repository's sets; `split` is "all", "dev" or "held-out". The
+    guard is made as the runtime makes it, with the repository's glossary."""
     data = load_set()
     chosen = {
         "all": data.questions,
@@ -152,7 +155,10 @@ def figures(guard: PersonalDataGuard | None = None, *, split: str = "all") -> Pr
         "held-out": held_out(data.questions),
     }[split]
     return evaluate(
-        guard or PersonalDataGuard(), chosen, data.practice_questions, practice_questions()
+        guard or PersonalDataGuard(glossary_words=Glossary.load(GLOSSARY).words),
+        chosen,
+        data.practice_questions,
+        practice_questions(),
     )
 
 
