@@ -15,6 +15,7 @@ from bot.index.dense import serve_single_threaded
 from bot.index.loaded import LoadedIndex, load_index, load_version
 from bot.index.report import BuildReport
 from bot.index.versions import current_name, list_versions
+from bot.ingest.formats import ReadLimits
 from bot.retrieval.embedder import Embedder, SentenceTransformerEmbedder
 from bot.retrieval.glossary import Glossary
 from bot.retrieval.retriever import Retriever
@@ -163,6 +164,16 @@ def build(
         on_progress=on_progress,
         windows=settings.sentence_windows,
         ivf_above_rows=settings.ivf_above_rows,
+        limits=read_limits(settings),
+    )
+
+
+def read_limits(settings: Settings) -> ReadLimits:
+    """What reading one document may cost, for builds and for documents sent in Slack."""
+    return ReadLimits(
+        seconds=settings.document_seconds,
+        max_bytes=int(settings.max_document_mb * 2**20),
+        max_pdf_pages=settings.max_pdf_pages,
     )
 
 

@@ -80,6 +80,22 @@ class Settings(BaseSettings):
         description="Above this many vectors the dense index is IVF (recall@10 >= 0.98 against "
         "exact search, checked by the build) instead of exact search.",
     )
+    document_seconds: float = Field(
+        default=30.0,
+        gt=0,
+        description="How long reading one document may take. Each is read in a worker process "
+        "that is killed at this limit; the document is skipped and named in the build report.",
+    )
+    max_document_mb: float = Field(
+        default=50,
+        gt=0,
+        description="Larger documents are skipped (and named in the build report) unread.",
+    )
+    max_pdf_pages: int = Field(
+        default=2_000,
+        ge=1,
+        description="PDFs with more pages are skipped and named in the build report.",
+    )
 
     port: int = Field(
         default=3000,

@@ -8,28 +8,26 @@ loaded and probed, and only then made current with an atomic switch.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import shutil
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 from tqdm import tqdm
 
 from bot.errors import (
-    DocumentError,
     IndexMismatchError,
     IndexMissingError,
     IndexValidationError,
     IndexWriteError,
     NoDocumentsError,
 )
+from bot.index.collect import PARSER_VERSION, Corpus, collect, file_sha256
 from bot.index.dense import Dense, build_dense
 from bot.index.fingerprint import EncoderFingerprint, fingerprint_of
 from bot.index.loaded import LoadedIndex, load_index, load_version, stored_rows
-from bot.index.manifest import FORMAT_VERSION, DocumentEntry, Manifest, SkippedEntry, corpus_hash
+from bot.index.manifest import FORMAT_VERSION, Manifest, corpus_hash
 from bot.index.report import BuildReport, uncovered_sections
 from bot.index.versions import (
     build_lock,
@@ -40,31 +38,18 @@ from bot.index.versions import (
     publish,
     write_staging,
 )
-from bot.ingest.chunking import (
-    EMBEDDING_TEXT_VERSION,
-    chunk_document,
-    embedding_text,
-    sentence_windows,
-)
-from bot.ingest.documents import find_documents, load_document, source_of
-from bot.ingest.metadata import load_catalogue
-from bot.records import Chunk, Document
+from bot.ingest.chunking import EMBEDDING_TEXT_VERSION, embedding_text, sentence_windows
+from bot.ingest.documents import find_documents, source_of
+from bot.ingest.formats import ReadLimits
+from bot.ingest.worker import Prepare
+from bot.records import Chunk
 from bot.retrieval.embedder import Embedder
 from bot.text import terms
 
-PARSER_VERSION = 2  # bump when parsing or chunking changes, so every file is read again
 GROUP = 512
 PROBES = 5
 
 Progress = Callable[[int, int], None]
-
-
-@dataclass
-class _Corpus:
-    entries: list[DocumentEntry] = field(default_factory=list)
-    chunks: list[Chunk] = field(default_factory=list)
-    failed: list[SkippedEntry] = field(default_factory=list)
-    parsed: int = 0
 
 
 def build_index(
@@ -77,8 +62,11 @@ def build_index(
     on_progress: Progress | None = None,
     windows: bool = True,
     ivf_above_rows: int = 50_000,
+    limits: ReadLimits | None = None,
+    prepare: Prepare | None = None,
 ) -> BuildReport:
-    """Index every readable document in a new version and make it current."""
+    """Index every readable document in a new version and make it current. Documents are
+    read in a worker process within `limits` (`prepare` runs in it first: a test hook)."""
     try:
         return _build(
             knowledge_dir,
@@ -89,6 +77,8 @@ def build_index(
             on_progress=on_progress,
             windows=windows,
             ivf_above_rows=ivf_above_rows,
+            limits=limits or ReadLimits(),
+            prepare=prepare,
         )
     except OSError as exc:  # a read-only or full index folder: one clear line, not a trace
         raise IndexWriteError(
@@ -107,12 +97,14 @@ def _build(
     on_progress: Progress | None,
     windows: bool,
     ivf_above_rows: int,
+    limits: ReadLimits,
+    prepare: Prepare | None,
 ) -> BuildReport:
     started = time.perf_counter()
     with build_lock(index_dir):
         encoder = fingerprint_of(embedder)
         previous = _load_previous(index_dir, embedder)
-        corpus = _collect(knowledge_dir, previous)
+        corpus = collect(knowledge_dir, previous, limits=limits, prepare=prepare)
         if not corpus.entries:
             reasons = "; ".join(f.reason for f in corpus.failed) or "it has no documents"
             raise NoDocumentsError(f"Nothing could be indexed from {knowledge_dir}: {reasons}")
@@ -181,10 +173,7 @@ def knowledge_changed(knowledge_dir: Path, manifest: Manifest) -> bool:
     indexed: set[tuple[str, str | None]] = {(d.source, d.sha256) for d in manifest.documents}
     indexed |= {(s.source, s.sha256) for s in manifest.skipped}
     try:
-        now = {
-            (source_of(p, knowledge_dir), hashlib.sha256(p.read_bytes()).hexdigest())
-            for p in find_documents(knowledge_dir)
-        }
+        now = {(source_of(p, knowledge_dir), file_sha256(p)) for p in find_documents(knowledge_dir)}
     except OSError:
         return True
     return now != indexed
@@ -196,69 +185,6 @@ def _load_previous(index_dir: Path, embedder: Embedder) -> LoadedIndex | None:
         return load_index(index_dir, model=embedder.name, encoder=embedder)
     except (IndexMissingError, IndexMismatchError):
         return None
-
-
-def _collect(knowledge_dir: Path, previous: LoadedIndex | None) -> _Corpus:
-    """Documents and their chunks: unchanged files are taken from the previous version."""
-    if not knowledge_dir.is_dir():
-        raise NoDocumentsError(f"The knowledge folder {knowledge_dir} does not exist.")
-    catalogue = load_catalogue(knowledge_dir)
-    reusable: dict[str, tuple[DocumentEntry, list[Chunk]]] = {}
-    if previous is not None and previous.manifest.parser_version == PARSER_VERSION:
-        by_source: dict[str, list[Chunk]] = {}
-        for chunk in previous.chunks:
-            by_source.setdefault(chunk.source, []).append(chunk)
-        reusable = {d.source: (d, by_source.get(d.source, [])) for d in previous.manifest.documents}
-    corpus = _Corpus()
-    for path in find_documents(knowledge_dir):
-        source = source_of(path, knowledge_dir)
-        try:
-            raw = path.read_bytes()
-        except OSError as exc:
-            reason = f"{source}: cannot be read ({exc.strerror or exc})."
-            corpus.failed.append(SkippedEntry(source=source, reason=reason))
-            continue
-        sha = hashlib.sha256(raw).hexdigest()
-        entry = catalogue.get(source)
-        digest = entry.digest() if entry else None
-        if source in reusable and (reusable[source][0].sha256, reusable[source][0].catalogue) == (
-            sha,
-            digest,
-        ):
-            kept, chunks = reusable[source]
-            corpus.entries.append(kept)
-            corpus.chunks += chunks
-            continue
-        try:
-            document = load_document(path, knowledge_dir=knowledge_dir, raw=raw, entry=entry)
-        except DocumentError as exc:
-            corpus.failed.append(SkippedEntry(source=source, reason=str(exc), sha256=sha))
-            continue
-        corpus.parsed += 1
-        chunks = chunk_document(document)
-        corpus.entries.append(_entry(document, chunks, digest))
-        corpus.chunks += chunks
-    return corpus
-
-
-def _entry(doc: Document, chunks: list[Chunk], catalogue: str | None) -> DocumentEntry:
-    authority = doc.metadata.get("local_authority")
-    sections = dict.fromkeys(" > ".join(c.heading_path[1:]) for c in chunks if c.heading_path[1:])
-    return DocumentEntry(
-        source=doc.source,
-        sha256=doc.sha256,
-        title=doc.title,
-        kind=doc.kind.value,
-        date=doc.date,
-        review_due=doc.review_due,
-        chunks=len(chunks),
-        local_authority=str(authority).strip() or None if authority is not None else None,
-        url=doc.url,
-        status=doc.status,
-        owner=doc.owner,
-        sections=list(sections),
-        catalogue=catalogue,
-    )
 
 
 def _vectors(
@@ -311,7 +237,7 @@ def _vectors(
 
 
 def _manifest(
-    corpus: _Corpus,
+    corpus: Corpus,
     model: str,
     encoder: EncoderFingerprint,
     shape: tuple[int, ...],

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.errors import DocumentError
-from bot.ingest.formats import SUPPORTED, Parsed, UnreadableFile, parse, reader_for
+from bot.ingest.formats import SUPPORTED, Parsed, ReadLimits, UnreadableFile, parse, reader_for
 from bot.ingest.metadata import (
     CATALOGUE,
     MAX_TITLE_CHARS,
@@ -50,11 +50,14 @@ def load_document(
     knowledge_dir: Path,
     raw: bytes | None = None,
     entry: CatalogueEntry | None = None,
+    limits: ReadLimits | None = None,
 ) -> Document:
     """Parse one file; raise DocumentError naming the file and the reason if it cannot be read.
-    `entry` is what the catalogue says of it, which wins over anything the file says."""
+    `entry` is what the catalogue says of it, which wins over anything the file says. This
+    reads in the calling process: builds and uploads call it in a worker (bot/ingest/worker.py)
+    that keeps the time limit."""
     source = source_of(path, knowledge_dir)
-    reader = reader_for(path.suffix)
+    reader = reader_for(path.suffix, limits)
     if reader is None:
         kinds = ", ".join(SUPPORTED)
         raise DocumentError(

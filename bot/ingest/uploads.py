@@ -12,7 +12,8 @@ from pathlib import Path
 
 from bot.errors import UnreadableFile, UploadRefused
 from bot.ingest.documents import find_documents
-from bot.ingest.formats import parse, reader_for
+from bot.ingest.formats import ReadLimits, parse, reader_for
+from bot.ingest.worker import DocumentWorker, Prepare
 
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 UPLOAD_TYPES = (".md", ".txt", ".docx", ".pdf", ".html")
@@ -50,16 +51,27 @@ def check_upload(name: str, size: int | None) -> str:
     return clean
 
 
-def check_readable(name: str, data: bytes) -> None:
-    """Parse the file in memory; UploadRefused with the reason if it cannot be indexed."""
-    reader = reader_for(Path(name).suffix)
+def check_readable(
+    name: str, data: bytes, *, limits: ReadLimits | None = None, prepare: Prepare | None = None
+) -> None:
+    """Parse the file in memory, in a worker process within the reading limits (as a build
+    would read it); UploadRefused with the reason if it cannot be indexed."""
+    limits = limits or ReadLimits()
+    if len(data) > limits.max_bytes:
+        raise UploadRefused(f"it is over the {limits.max_bytes / 2**20:g} MB limit")
+    with DocumentWorker(limits, prepare=prepare) as worker:
+        try:
+            worker.call(readable, name, data, limits)
+        except UnreadableFile as exc:
+            raise UploadRefused(f"it {exc}") from exc
+
+
+def readable(name: str, data: bytes, limits: ReadLimits) -> None:
+    """In the worker: UnreadableFile or UploadRefused unless the file parses to some text."""
+    reader = reader_for(Path(name).suffix, limits)
     if reader is None:
         raise UploadRefused(f"'{Path(name).suffix}' files are not accepted")
-    try:
-        parsed = parse(reader, data)
-    except UnreadableFile as exc:
-        raise UploadRefused(f"it {exc}") from exc
-    if not any(b.text.strip() for b in parsed.blocks):
+    if not any(b.text.strip() for b in parse(reader, data).blocks):
         raise UploadRefused("it has no text to index")
 
 

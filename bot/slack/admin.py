@@ -29,6 +29,7 @@ from bot.answering.templates import Templates
 from bot.errors import IndexBusyError, PracticeBotError, UploadRefused
 from bot.index.build import Progress
 from bot.index.report import BuildReport
+from bot.ingest.formats import ReadLimits
 from bot.ingest.uploads import MAX_UPLOAD_BYTES
 from bot.slack.markup import escape
 from bot.stores.audit import AuditLog
@@ -211,6 +212,7 @@ class AdminActions:
     bot_token: SecretStr  # a SecretStr, so no repr or log of these actions prints it
     file_hosts: FileHosts  # where uploads may be fetched from with the token
     runner: RebuildRunner = field(default_factory=RebuildRunner)
+    read_limits: ReadLimits = field(default_factory=ReadLimits)  # checking an upload's text
 
     def start_rebuild(self, user_id: str, say: Callable[[str], object]) -> None:
         """Rebuild on the rebuild thread; someone asking while one runs is told to wait."""

@@ -7,7 +7,7 @@ from slack_bolt import App
 from slack_sdk import WebClient
 
 from bot.answering.templates import load_examples
-from bot.runtime import Runtime
+from bot.runtime import Runtime, read_limits
 from bot.slack.admin import AdminActions, Admins, FileHosts
 from bot.slack.app import create_app
 from bot.slack.rate_limit import RateLimiter
@@ -32,6 +32,7 @@ def slack_deps(runtime: Runtime) -> SlackDeps:
         templates=runtime.templates,
         bot_token=token,
         file_hosts=FileHosts.for_api(settings.slack_api_url),
+        read_limits=read_limits(settings),
     )
     return SlackDeps(
         answerer=runtime.current,

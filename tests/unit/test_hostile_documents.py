@@ -14,6 +14,7 @@ from bot.errors import DocumentError, UploadRefused
 from bot.index.build import build_index
 from bot.ingest.documents import load_document
 from bot.ingest.uploads import check_readable
+from tests.fakes import readers
 from tests.fakes.documents import make_docx
 from tests.fakes.embedder import FakeEmbedder
 
@@ -112,21 +113,18 @@ def test_a_word_file_with_too_many_paragraphs_is_refused_quickly(
 
 
 def test_a_reader_failing_in_an_unexpected_way_is_a_named_skip(
-    knowledge: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    knowledge: Path, tmp_path: Path
 ) -> None:
-    from bot.ingest.formats import html
-
-    def explode(raw: bytes) -> None:
-        raise RecursionError("deeply nested tags")
-
-    monkeypatch.setattr(html, "read", explode)
+    # Documents are read in a worker process: the failing reader is installed there.
     _write(knowledge, "deep.html", b"<html><body><p>x</p></body></html>")
-    report = build_index(knowledge, tmp_path / "index", FakeEmbedder())
+    report = build_index(
+        knowledge, tmp_path / "index", FakeEmbedder(), prepare=readers.exploding_html
+    )
     assert [(f.source, "RecursionError" in f.reason) for f in report.failed] == [
         ("guidance/deep.html", True)
     ]
     with pytest.raises(UploadRefused, match="could not be read"):
-        check_readable("deep.html", b"<html></html>")
+        check_readable("deep.html", b"<html></html>", prepare=readers.exploding_html)
 
 
 def test_many_styled_paragraphs_read_in_bounded_time(knowledge: Path, tmp_path: Path) -> None:

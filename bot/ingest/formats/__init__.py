@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -14,9 +15,20 @@ from bot.records import Block
 if TYPE_CHECKING:
     from bot.ingest.structure import Recovered
 
-__all__ = ["SUPPORTED", "Parsed", "Reader", "UnreadableFile", "parse", "reader_for"]
+__all__ = ["SUPPORTED", "Parsed", "ReadLimits", "Reader", "UnreadableFile", "parse", "reader_for"]
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ReadLimits:
+    """How much one document may cost to read (PRACTICE_BOT_DOCUMENT_SECONDS, _MAX_DOCUMENT_MB
+    and _MAX_PDF_PAGES). The time limit is kept by the worker process that reads it
+    (bot/ingest/worker.py); past any limit the document is skipped and named."""
+
+    seconds: float = 30.0
+    max_bytes: int = 50 * 2**20
+    max_pdf_pages: int = 2_000
 
 
 @dataclass
@@ -59,15 +71,16 @@ def parse(reader: Reader, raw: bytes) -> Parsed:
         raise UnreadableFile(f"could not be read ({exc.__class__.__name__})") from exc
 
 
-def reader_for(suffix: str) -> Reader | None:
+def reader_for(suffix: str, limits: ReadLimits | None = None) -> Reader | None:
     from bot.ingest.formats import html, markdown, pdf, plaintext, word
 
+    pages = (limits or ReadLimits()).max_pdf_pages
     readers: dict[str, Reader] = {
         ".md": markdown.read,
         ".markdown": markdown.read,
         ".txt": plaintext.read,
         ".docx": word.read,
-        ".pdf": pdf.read,
+        ".pdf": functools.partial(pdf.read, max_pages=pages),
         ".html": html.read,
         ".htm": html.read,
     }

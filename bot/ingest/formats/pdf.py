@@ -13,9 +13,10 @@ from bot.ingest.structure import Line, recover
 from bot.text import squash
 
 EDGE_LINES = 4  # running headers and footers sit in the first or last few lines of a page
+MAX_PAGES = 2_000  # a procedure is tens of pages; PRACTICE_BOT_MAX_PDF_PAGES sets it
 
 
-def read(raw: bytes) -> Parsed:
+def read(raw: bytes, *, max_pages: int = MAX_PAGES) -> Parsed:
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
@@ -23,6 +24,10 @@ def read(raw: bytes) -> Parsed:
         reader = PdfReader(io.BytesIO(raw))
         if reader.is_encrypted and not reader.decrypt(""):
             raise UnreadableFile("is password-protected: save an unprotected copy and rebuild")
+        if (count := len(reader.pages)) > max_pages:
+            raise UnreadableFile(
+                f"has {count:,} pages (the limit is {max_pages:,}): split it into smaller documents"
+            )
         pages = [page.extract_text() or "" for page in reader.pages]
         info = reader.metadata
     except UnreadableFile:

@@ -104,7 +104,7 @@ def _add(deps: SlackDeps, client: WebClient, user: str, name: str, file: dict[st
         or client.files_info(file=file["id"])["file"]["url_private_download"]
     )
     data = deps.admin.download(url)
-    check_readable(clean, data)
+    check_readable(clean, data, limits=deps.admin.read_limits)  # in a worker: never stalls Bolt
     try:
         stored = store_upload(deps.knowledge_dir, clean, data)
     except OSError as exc:  # the detail (with its path) is for the server's log only
