@@ -161,6 +161,22 @@ def test_a_pdf_over_the_page_limit_is_skipped(knowledge: Path, tmp_path: Path) -
     ]
 
 
+def test_a_pdf_that_understates_its_pages_is_counted() -> None:
+    import io
+
+    from pypdf import PdfWriter
+    from pypdf.generic import NameObject, NumberObject
+
+    writer = PdfWriter()
+    for _ in range(3):
+        writer.add_blank_page(width=200, height=200)
+    writer._root_object["/Pages"][NameObject("/Count")] = NumberObject(1)
+    out = io.BytesIO()
+    writer.write(out)
+    with pytest.raises(UnreadableFile, match="has 3 pages"):
+        pdf.read(out.getvalue(), max_pages=2)
+
+
 def test_reading_limits_come_from_settings(settings: Settings) -> None:
     limits = read_limits(
         settings.model_copy(
