@@ -64,6 +64,8 @@ class PrivacyFigures:
     kept: int
     practice_words: int
     practice_words_removed: int
+    questions: int
+    flagged: int  # questions in which the guard found anything (so answered privately)
     missed: tuple[str, ...]  # "identifier  <-  redacted question"
     lost: tuple[str, ...]  # keep strings or practice words removed, with their question
 
@@ -111,9 +113,11 @@ def evaluate(
 ) -> PrivacyFigures:
     missed: list[str] = []
     lost: list[str] = []
-    identifiers = removed = 0
+    identifiers = removed = flagged = 0
     for question in questions:
-        redacted = guard.redact(question.q).text.lower()
+        redaction = guard.redact(question.q)
+        flagged += redaction.changed
+        redacted = redaction.text.lower()
         for identifier in question.identifiers:
             identifiers += 1
             if identifier.lower() in redacted:
@@ -141,14 +145,25 @@ def evaluate(
             words_removed += sum(gone.values())
             lost.append(f"words {sorted(gone)}  <-  {text}")
     return PrivacyFigures(
-        identifiers, removed, keep, kept, words, words_removed, tuple(missed), tuple(lost)
+        identifiers,
+        removed,
+        keep,
+        kept,
+        words,
+        words_removed,
+        len(questions),
+        flagged,
+        tuple(missed),
+        tuple(lost),
     )
 
 
-def figures(guard: PersonalDataGuard | None = None, *, split: str = "all") -> PrivacyFigures:
-    """The figures for the repository's sets; `split` is "all", "dev" or "held-out". The
-    guard is made as the runtime makes it, with the repository's glossary."""
-    data = load_set()
+def figures(
+    guard: PersonalDataGuard | None = None, *, split: str = "all", path: Path = DEFAULT_SET
+) -> PrivacyFigures:
+    """The figures for a set (the first hand-written one unless `path`); `split` is "all",
+    "dev" or "held-out". The guard is made as the runtime makes it, with the glossary."""
+    data = load_set(path)
     chosen = {
         "all": data.questions,
         "dev": development(data.questions),
@@ -174,15 +189,21 @@ def name_words(dictionary: Path) -> list[str]:
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--split", choices=["all", "dev", "held-out"], default="all")
+    parser.add_argument(
+        "--set",
+        type=Path,
+        default=DEFAULT_SET,
+        help="the set to measure (tests/eval/personal_data_channel.yaml: the second, blind one)",
+    )
     parser.add_argument("--show", action="store_true", help="list what was missed or lost")
     parser.add_argument("--name-words", type=Path, metavar="DICTIONARY", help="print NAME_WORDS")
     args = parser.parse_args(argv)
     if args.name_words:
         print(textwrap.fill(" ".join(name_words(args.name_words)), width=92))
         return
-    result = figures(split=args.split)
+    result = figures(split=args.split, path=args.set)
     print(
-        f"identifiers removed {result.identifiers_removed}/{result.identifiers} "
+        f"questions flagged {result.flagged}/{result.questions}; identifiers removed {result.identifiers_removed}/{result.identifiers} "
         f"({result.removed_rate:.1%}); keep strings kept {result.kept}/{result.keep} "
         f"({result.keep_rate:.1%}); practice words removed "
         f"{result.practice_words_removed}/{result.practice_words} "
