@@ -156,6 +156,7 @@ class Passage:
     hit: Hit
     quote: str
     lead_sentence: str
+    reader: float | None = None  # the reader's probability that the passage answers (None: rule)
 
 
 class Outcome(StrEnum):
@@ -166,26 +167,32 @@ class Outcome(StrEnum):
     NOT_FOUND = "not_found"  # nothing in the sources is about it
 
 
-@dataclass(frozen=True)
+class DecidedBy(StrEnum):
+    """What made the answer decision: the trained reader, or the similarity rule it replaced
+    (kept for comparison, PRACTICE_BOT_READER=off)."""
+
+    READER = "reader"
+    RULE = "rule"
+
+
+@dataclass(frozen=True, kw_only=True)
 class Answer:
     """The reply to one question: a lead and its passages, passages that are only related, or
     an honest "not found"."""
 
     question: str
-    answered: bool
+    outcome: Outcome
     text: str
-    passages: tuple[Passage, ...]  # for a related outcome: the related passages, at most two
+    passages: tuple[Passage, ...] = ()  # for a related outcome: the related passages
     notices: tuple[str, ...] = ()
     today: dt.date | None = None
     # Set when personal data was removed from the question: shown to the asker only.
     privacy_note: str | None = None
-    related: bool = False  # not answered, but the passages are on the question's topic
+    decided_by: DecidedBy = DecidedBy.RULE
 
     @property
-    def outcome(self) -> Outcome:
-        if self.answered:
-            return Outcome.ANSWERED
-        return Outcome.RELATED if self.related else Outcome.NOT_FOUND
+    def answered(self) -> bool:
+        return self.outcome is Outcome.ANSWERED
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -193,6 +200,7 @@ class Answer:
             "answered": self.answered,
             "outcome": self.outcome.value,
             "answer": self.text,
+            "decided_by": self.decided_by.value,
             "notices": list(self.notices),
             "privacy_note": self.privacy_note,
             "citations": [_citation_json(p, self.today) for p in self.passages],
@@ -210,6 +218,7 @@ def _citation_json(passage: Passage, today: dt.date | None) -> dict[str, Any]:
         "quote": passage.quote,
         "score": round(passage.hit.score, 4),
         "similarity": round(passage.hit.similarity, 4),
+        "reader": None if passage.reader is None else round(passage.reader, 4),
         "kind": chunk.kind.value,
         "source": chunk.source,
         "url": chunk.url,

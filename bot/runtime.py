@@ -6,8 +6,10 @@ import logging
 import threading
 from collections.abc import Callable
 
-from bot.answering.answerer import Answerer, AnswerPolicy
+from bot.answering.answerer import Answerer
 from bot.answering.personal_data import PersonalDataGuard
+from bot.answering.policy import AnswerPolicy
+from bot.answering.reading import Reader
 from bot.answering.templates import Templates
 from bot.errors import IndexMismatchError, IndexMissingError
 from bot.index.build import Progress, build_index
@@ -177,6 +179,16 @@ def read_limits(settings: Settings) -> ReadLimits:
     )
 
 
+def make_reader(settings: Settings) -> Reader:
+    """The shipped reader, its hash checked and warmed: a missing or altered model stops
+    start-up with one line naming the fix, never a quiet fall-back to the rule."""
+    from bot.retrieval.reader import OnnxReader
+
+    reader = OnnxReader(settings.reader_dir)
+    reader.warm_up()
+    return reader
+
+
 def make_embedder(settings: Settings) -> Embedder:
     """The model, warmed: its ONNX export (made at set-up; a ConfigError naming the fix if it
     is missing or out of date, never a quiet fall-back to torch), or with PRACTICE_BOT_ENCODER
@@ -200,6 +212,10 @@ def policy_from(settings: Settings) -> AnswerPolicy:
         min_similarity=settings.min_similarity,
         min_coverage=settings.min_coverage,
         related_similarity=settings.related_similarity,
+        reader_answer=settings.reader_answer,
+        reader_related=settings.reader_related,
+        reader_cite=settings.reader_cite,
+        reader_weight=settings.reader_weight,
         refuse_unmentioned=settings.refuse_unmentioned_terms,
         contact=settings.contact,
     )
@@ -209,6 +225,7 @@ def start(
     settings: Settings,
     *,
     embedder: Embedder | None = None,
+    reader: Reader | None = None,
     progress: bool = True,
     on_build: Callable[[str], None] = lambda message: None,
 ) -> Runtime:
@@ -230,5 +247,7 @@ def start(
         index = load_index(settings.index_dir, model=embedder.name, encoder=embedder)
     retriever = Retriever(index, embedder, glossary)
     guard = PersonalDataGuard(settings.case_reference_patterns, glossary_words=glossary.words)
-    answerer = Answerer(retriever, templates, policy_from(settings), guard=guard)
+    if reader is None and settings.reader:
+        reader = make_reader(settings)
+    answerer = Answerer(retriever, templates, policy_from(settings), guard=guard, reader=reader)
     return Runtime(settings, embedder, answerer, templates, built)

@@ -10,6 +10,8 @@ from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 BUNDLED_MODEL = "all-MiniLM-L6-v2"
+# The project's own reader ships beside the package, committed with its hash (issue 19).
+READER_DIR = Path(__file__).resolve().parents[1] / "models" / "reader"
 
 
 def _slack(name: str) -> AliasChoices:
@@ -62,6 +64,20 @@ class Settings(BaseSettings):
         description="Below the answer rule, passages at least this similar are shown as "
         "related (not answering); below it, 'not found'.",
     )
+    reader: bool = Field(
+        default=False,
+        description="on: the project's reader (models/reader) decides what answers, orders the "
+        "citations and picks the lead; off: the similarity rule above, for comparison only.",
+    )
+    reader_dir: Path = Field(
+        default=READER_DIR, description="The shipped reader model (model.onnx, tokenizer.json)."
+    )
+    # The reader's thresholds, calibrated on the evaluation sets' tuning parts only
+    # (python -m bot.devtools.reader.calibrate; docs/RETRIEVAL.md).
+    reader_answer: float = Field(default=0.5, ge=0, le=1)
+    reader_related: float = Field(default=0.5, ge=0, le=2)
+    reader_cite: float = Field(default=0.3, ge=0, le=1)
+    reader_weight: float = Field(default=0.2, ge=0, le=5)
     refuse_unmentioned_terms: bool = Field(
         default=True,
         description="Refuse a question naming a glossary term no document mentions (the "

@@ -46,6 +46,9 @@ def settings(tmp_path: Path, knowledge: Path) -> Settings:
         strong_similarity=0.6,
         min_similarity=0.2,
         min_coverage=0.6,
+        # Unit tests exercise the rule with the fake embedder; the reader has its own tests
+        # (a fake reader in tests/unit, the shipped model in tests/integration).
+        reader=False,
     )
 
 
@@ -76,6 +79,7 @@ def run(settings: Settings, monkeypatch: pytest.MonkeyPatch, tmp_path: Path):  #
     for name in ("knowledge_dir", "index_dir", "prompts_dir", "data_dir"):
         monkeypatch.setenv(f"PRACTICE_BOT_{name.upper()}", str(getattr(settings, name)))
     monkeypatch.setenv("PRACTICE_BOT_MODEL", FakeEmbedder.name)  # what rollback checks against
+    monkeypatch.setenv("PRACTICE_BOT_READER", "off")  # the fixture's thresholds are the rule's
     for name in ("strong_similarity", "min_similarity", "min_coverage"):
         monkeypatch.setenv(f"PRACTICE_BOT_{name.upper()}", str(getattr(settings, name)))
 

@@ -2,71 +2,32 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import functools
 import re
 import time
 from collections.abc import Callable, Set
-from dataclasses import dataclass
 
 from bot.answering.asks import Ask, asks, reports_belief, supplies
 from bot.answering.personal_data import PLACEHOLDER, PersonalDataGuard
+from bot.answering.policy import AnswerPolicy, Decision
 from bot.answering.present import format_date
+from bot.answering.reading import Reader, best_sentence, read_hits, sentences
 from bot.answering.templates import Templates
 from bot.errors import QuestionError
 from bot.ingest.structure import heading_key
-from bot.records import Answer, Chunk, Concept, Hit, Kind, Outcome, Passage, Retrieval
-from bot.retrieval.retriever import Retriever, coverage
-from bot.text import split_sentences, squash, term_set, word_count
+from bot.records import Answer, Chunk, Concept, Hit, Kind, Outcome, Passage
+from bot.retrieval.retriever import Retriever
+from bot.text import squash, term_set, word_count
 
 QUOTE_WORDS = 70  # a quote grows around its best sentence up to about this many words
-MAX_PER_DOCUMENT = 3  # with -k above 3, leave room for other documents
 CANDIDATES = 30  # fused hits considered for citation
 RELATED_SHOWN = 2  # related passages shown when the sources do not answer
 
 
-@dataclass(frozen=True)
-class AnswerPolicy:
-    """When to answer and how much to cite; the thresholds are tuned on the evaluation set."""
-
-    top_k: int = 3
-    max_question_chars: int = 2000
-    strong_similarity: float = 0.65
-    min_similarity: float = 0.42
-    min_coverage: float = 0.15
-    citation_margin: float = 0.20  # cite passages within this similarity of the best one
-    # A passage of the other kind (a finding beside guidance, or the reverse) is cited too when
-    # it holds nearly all of the question's ideas, even if it ranks lower.
-    companion_coverage: float = 0.80
-    companion_similarity: float = 0.35
-    contact: str = "your practice supervisor"
-    # Below the answer rule but this close, the passages are on the question's topic: shown
-    # as related, never as the answer. Tuned on the starter tuning set (docs/RETRIEVAL.md).
-    related_similarity: float = 0.40
-    refuse_unmentioned: bool = True  # the glossary's uncovered-topics safety net
-
-    def decide(self, retrieval: Retrieval) -> Outcome:
-        """Answer on a strong semantic match, or a fair one whose passages hold the question's
-        rare words. Similarity alone cannot tell an off-topic question from a true match, and
-        word overlap alone cannot see paraphrase. Short of that, passages close enough to be
-        on the topic are offered as related, never as the answer. A question that names a term
-        the glossary knows but no document mentions (LADO, CAMHS) is about something the
-        sources do not cover, however close its other words come: not found."""
-        if not retrieval.hits:
-            return Outcome.NOT_FOUND
-        if self.refuse_unmentioned and any(
-            c.glossary_term and not c.in_corpus for c in retrieval.concepts
-        ):
-            return Outcome.NOT_FOUND
-        best = retrieval.top_similarity
-        if best >= self.strong_similarity or (
-            best >= self.min_similarity and retrieval.coverage >= self.min_coverage
-        ):
-            return Outcome.ANSWERED
-        return Outcome.RELATED if best >= self.related_similarity else Outcome.NOT_FOUND
-
-
 class Answerer:
-    """Retrieves, decides whether the sources answer the question, and composes the reply."""
+    """Retrieves, lets the policy decide whether the sources answer, and composes the reply."""
 
     def __init__(
         self,
@@ -75,17 +36,26 @@ class Answerer:
         policy: AnswerPolicy,
         *,
         guard: PersonalDataGuard | None = None,
+        reader: Reader | None = None,
         today: Callable[[], dt.date] = dt.date.today,
     ) -> None:
         self.retriever = retriever
         self.templates = templates
         self.policy = policy
         self.guard = guard or PersonalDataGuard()
+        self.reader = reader  # None: the similarity rule decides (PRACTICE_BOT_READER=off)
         self._today = today
 
     def over(self, retriever: Retriever) -> Answerer:
         """The same answerer over another index version (the runtime swaps it in whole)."""
-        return Answerer(retriever, self.templates, self.policy, guard=self.guard, today=self._today)
+        return Answerer(
+            retriever,
+            self.templates,
+            self.policy,
+            guard=self.guard,
+            reader=self.reader,
+            today=self._today,
+        )
 
     def answer(
         self, question: str, *, top_k: int | None = None, timings: dict[str, float] | None = None
@@ -93,39 +63,80 @@ class Answerer:
         """The reply to one question; `top_k` overrides how many passages may be cited, and
         `timings` (if given) receives the seconds each stage took."""
         text, notices, note = self.clean(question)
-        today = self._today()
-        now = asks_about_now(text)
-        if now and asks_for_figures(text):
-            # "How many children are on plans right now?": documents hold no live figures,
-            # so there is nothing to search for.
-            message = self.templates.render("abstain_figures", contact=self.policy.contact)
-            return Answer(text, False, message, (), tuple(notices), today, note)
         searched = PLACEHOLDER.sub(" ", text) if note else text  # placeholders are not topics
         retrieval = self.retriever.retrieve(searched, limit=CANDIDATES, timings=timings)
         started = time.perf_counter()
-        decision = self.policy.decide(retrieval)
-        if decision is Outcome.RELATED:
-            return self._related(text, retrieval, notices, today, note)
-        if decision is Outcome.NOT_FOUND:
-            message = self.templates.render("abstain", contact=self.policy.contact)
-            return Answer(text, False, message, (), tuple(notices), today, note)
-        passages = self._passages(retrieval, top_k or self.policy.top_k, asks(text))
-        first = passages[0].hit.chunk
-        if now and first.kind is Kind.FINDINGS:
-            # "Who is the DCS now?": an inspection letter says what was true when it was
-            # written; leading with it as the answer to a question about today would mislead.
-            message = self.templates.render(
-                "abstain_dated",
-                date=format_date(first.date) if first.date else "an earlier date",
-                contact=self.policy.contact,
+        read = None
+        if self.reader is not None and retrieval.hits:
+            read = read_hits(
+                self.reader, searched, retrieval.hits, weight=self.policy.reader_weight
             )
-            return Answer(text, False, message, (), tuple(notices), today, note)
-        lead = "\n".join(
-            self._lead_line(p) for p in _lead_passages(passages, retrieval.concepts, asks(text))
-        )
+            if timings is not None:
+                timings["reader"] = time.perf_counter() - started
+        policy = self.policy if top_k is None else dataclasses.replace(self.policy, top_k=top_k)
+        decision = policy.decide(text, retrieval, read)
+        reply = self._compose(searched, decision, retrieval.concepts)
         if timings is not None:
-            timings["compose"] = timings.get("compose", 0.0) + time.perf_counter() - started
-        return Answer(text, True, lead, tuple(passages), tuple(notices), today, note)
+            timings["compose"] = time.perf_counter() - started - timings.get("reader", 0.0)
+        return dataclasses.replace(
+            reply, question=text, notices=tuple(notices), today=self._today(), privacy_note=note
+        )
+
+    def _compose(self, question: str, decision: Decision, concepts: tuple[Concept, ...]) -> Answer:
+        contact = self.policy.contact
+        made = functools.partial(
+            Answer, question=question, outcome=decision.outcome, decided_by=decision.decided_by
+        )
+        if decision.template == "abstain_dated":
+            first = decision.hits[0].chunk
+            when = format_date(first.date) if first.date else "an earlier date"
+            text = self.templates.render("abstain_dated", date=when, contact=contact)
+            return made(text=text)
+        if decision.outcome is Outcome.NOT_FOUND:
+            return made(text=self.templates.render(decision.template, contact=contact))
+        if decision.outcome is Outcome.RELATED:
+            first = decision.hits[0].chunk
+            text = self.templates.render(
+                "related",
+                sources="findings" if first.kind is Kind.FINDINGS else "guidance",
+                topic=_topic(first),
+                contact=contact,
+            )
+            shown = zip(decision.hits[:RELATED_SHOWN], decision.readers, strict=False)
+            related = tuple(
+                self._passage(n, hit, reader, question, concepts, Ask.OTHER)
+                for n, (hit, reader) in enumerate(shown, 1)
+            )
+            return made(text=text, passages=related)
+        ask = asks(question)
+        passages = [
+            self._passage(n, hit, reader, question, concepts, ask)
+            for n, (hit, reader) in enumerate(zip(decision.hits, decision.readers, strict=True), 1)
+        ]
+        leading = (
+            _lead_passages(passages, concepts, ask)
+            if self.reader is None
+            else _first_of_each_kind(passages)
+        )
+        lead = "\n".join(self._lead_line(p) for p in leading)
+        return made(text=lead, passages=tuple(passages))
+
+    def _passage(
+        self,
+        marker: int,
+        hit: Hit,
+        reader: float | None,
+        question: str,
+        concepts: tuple[Concept, ...],
+        ask: Ask,
+    ) -> Passage:
+        """A cited passage and its lead sentence: the reader's choice when it is on, else the
+        rule's (_passage)."""
+        if self.reader is None:
+            return _passage(marker, hit, concepts, ask)
+        parts = sentences(hit.chunk)
+        best = best_sentence(self.reader, question, hit.chunk)
+        return Passage(marker, hit, _quote(parts, best), parts[best], reader)
 
     def clean(self, question: str) -> tuple[str, list[str], str | None]:
         """Collapse white space; refuse an empty question; cut an over-long question, saying
@@ -149,59 +160,6 @@ class Answerer:
         )
         return text, notices, note
 
-    def _related(
-        self,
-        text: str,
-        retrieval: Retrieval,
-        notices: list[str],
-        today: dt.date,
-        note: str | None,
-    ) -> Answer:
-        """The sources discuss the topic but do not answer: say so, and show at most two of
-        the passages, labelled as related."""
-        hits = retrieval.hits[:RELATED_SHOWN]
-        first = hits[0].chunk
-        message = self.templates.render(
-            "related",
-            sources="findings" if first.kind is Kind.FINDINGS else "guidance",
-            topic=_topic(first),
-            contact=self.policy.contact,
-        )
-        passages = tuple(
-            _passage(n, hit, retrieval.concepts, Ask.OTHER) for n, hit in enumerate(hits, 1)
-        )
-        return Answer(text, False, message, passages, tuple(notices), today, note, related=True)
-
-    def _passages(self, retrieval: Retrieval, top_k: int, ask: Ask) -> list[Passage]:
-        floor = max(
-            self.policy.min_similarity, retrieval.top_similarity - self.policy.citation_margin
-        )
-        chosen: list[Hit] = []
-        per_doc: dict[str, int] = {}
-        for hit in retrieval.hits:
-            if len(chosen) == top_k:
-                break
-            if chosen and hit.similarity < floor:
-                continue
-            if per_doc.get(hit.chunk.source, 0) >= MAX_PER_DOCUMENT:
-                continue
-            per_doc[hit.chunk.source] = per_doc.get(hit.chunk.source, 0) + 1
-            chosen.append(hit)
-        companion = self._companion(retrieval, chosen)
-        if companion is not None:
-            chosen = [*chosen[: top_k - 1], companion]
-        return [_passage(n, hit, retrieval.concepts, ask) for n, hit in enumerate(chosen, 1)]
-
-    def _companion(self, retrieval: Retrieval, chosen: list[Hit]) -> Hit | None:
-        """The best passage of the kind not yet cited, if it speaks to the whole question."""
-        kinds = {h.chunk.kind for h in chosen}
-        for hit in retrieval.hits:
-            if hit.chunk.kind in kinds or hit.similarity < self.policy.companion_similarity:
-                continue
-            if coverage(retrieval.concepts, (hit,)) >= self.policy.companion_coverage:
-                return hit
-        return None
-
     def _lead_line(self, passage: Passage) -> str:
         chunk = passage.hit.chunk
         if chunk.kind is Kind.FINDINGS:
@@ -217,27 +175,14 @@ class Answerer:
         )
 
 
-# Words that ask what is true today, which a dated inspection letter cannot tell.
-_NOW = re.compile(
-    r"\b(?:now|nowadays|currently|current|at the moment|at present|these days|this year"
-    r"|this month|this week|today|latest|right now|as of)\b",
-    re.I,
-)
-
-
-_FIGURES = re.compile(
-    r"\b(?:how many(?! (?:working |calendar )?(?:days|weeks|months|years|hours|times)\b)"
-    r"|how much|number of|numbers of|average|percentage|proportion|figures|stats|statistics)\b",
-    re.I,
-)
-
-
-def asks_about_now(question: str) -> bool:
-    return bool(_NOW.search(question))
-
-
-def asks_for_figures(question: str) -> bool:
-    return bool(_FIGURES.search(question))
+def _first_of_each_kind(passages: list[Passage]) -> list[Passage]:
+    """The reader ordered the citations: the first of each kind leads, guidance first (a rule
+    leads, and a finding follows as what inspectors found)."""
+    return [
+        next(p for p in passages if p.hit.chunk.kind is kind)
+        for kind in (Kind.GUIDANCE, Kind.FINDINGS)
+        if any(p.hit.chunk.kind is kind for p in passages)
+    ]
 
 
 def _lead_passages(
@@ -259,7 +204,7 @@ def _lead_passages(
 
 
 def _passage(marker: int, hit: Hit, concepts: tuple[Concept, ...], ask: Ask) -> Passage:
-    sentences = split_sentences(hit.chunk.text) or [hit.chunk.text]
+    parts = sentences(hit.chunk)
     # The lead is the sentence that holds most of the question's ideas and states the kind of
     # thing asked for (a frequency for "how often"); never one that reports what someone
     # believed, or asks a question. Ties go to the sentence that echoes the section heading
@@ -267,11 +212,11 @@ def _passage(marker: int, hit: Hit, concepts: tuple[Concept, ...], ask: Ask) -> 
     heading = term_set(hit.chunk.heading_path[-1])
 
     def rank(i: int) -> tuple[bool, bool, float, int, int]:
-        standalone, plain, score = _lead_quality(sentences[i], concepts, ask, hit.chunk.kind)
-        return (standalone, plain, score, len(term_set(sentences[i]) & heading), -i)
+        standalone, plain, score = _lead_quality(parts[i], concepts, ask, hit.chunk.kind)
+        return (standalone, plain, score, len(term_set(parts[i]) & heading), -i)
 
-    best = max(range(len(sentences)), key=rank)
-    return Passage(marker, hit, _quote(sentences, best), sentences[best])
+    best = max(range(len(parts)), key=rank)
+    return Passage(marker, hit, _quote(parts, best), parts[best])
 
 
 # A sentence opening like this leans on the one before it ("That belief is wrong: ..."), so

@@ -145,7 +145,9 @@ def build_brief(answerer: Answerer, topic: str, *, policy: BriefPolicy | None = 
     text, _notices, note = answerer.clean(topic)  # personal data never reaches the search
     searched = PLACEHOLDER.sub(" ", text) if note else text
     retrieval = answerer.retriever.retrieve(searched, limit=policy.candidates)
-    if answerer.policy.decide(retrieval) is Outcome.NOT_FOUND:
+    # A topic is not a question, so there is nothing for the reader to find answered: the
+    # rule's "nothing in the sources is about it" is the test of whether there is a brief.
+    if answerer.policy.decide(text, retrieval).outcome is Outcome.NOT_FOUND:
         return Brief(text, (), (), (), note)
     limits = {
         Place.EXPECTED: policy.expectations,

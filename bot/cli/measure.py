@@ -21,7 +21,7 @@ from bot.settings import Settings
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
 @click.option(
     "--corpus",
-    type=click.Choice(["starter", "manual", "replaced", "all"]),
+    type=click.Choice(["starter", "manual", "replaced", "transfer", "all"]),
     help="Evaluate a whole corpus (its tuning and held-out parts apart) instead of FILE.",
 )
 @click.option(
@@ -30,6 +30,15 @@ from bot.settings import Settings
     show_default=True,
     help="With --corpus: keep the glossary's uncovered-topics refusals on, or report without.",
 )
+@click.option(
+    "--reader",
+    "reader_mode",
+    type=click.Choice(["both", "rank", "decide", "off", "compare"]),
+    default=None,
+    help="With --corpus: the reader orders the citations and decides (both, the default "
+    "unless PRACTICE_BOT_READER=off), only one of them, not at all (off: the rule), or "
+    "compare: all four, one after another.",
+)
 @with_settings
 def evaluate(
     file: Path | None,
@@ -37,6 +46,7 @@ def evaluate(
     as_json: bool,
     corpus: str | None,
     safety_net: bool,
+    reader_mode: str | None,
     *,
     settings: Settings,
 ) -> None:
@@ -45,7 +55,11 @@ def evaluate(
     from bot.devtools.evaluation import DEFAULT_SET, format_report, load_cases, run_eval
 
     if corpus is not None:
-        _evaluate_corpora(corpus, safety_net=safety_net, as_json=as_json, settings=settings)
+        mode = reader_mode or ("both" if settings.reader else "off")
+        modes = ["both", "rank", "decide", "off"] if mode == "compare" else [mode]
+        _evaluate_corpora(
+            corpus, safety_net=safety_net, as_json=as_json, settings=settings, modes=modes
+        )
         return
     runtime = open_runtime(settings)
     report = run_eval(runtime.current(), load_cases(file or DEFAULT_SET))
@@ -56,23 +70,29 @@ def evaluate(
     )
 
 
-def _evaluate_corpora(name: str, *, safety_net: bool, as_json: bool, settings: Settings) -> None:
+def _evaluate_corpora(
+    name: str, *, safety_net: bool, as_json: bool, settings: Settings, modes: list[str]
+) -> None:
     from bot.devtools.corpora import CORPORA
     from bot.devtools.corpus_eval import evaluate_corpus, format_corpus
-    from bot.runtime import make_embedder
+    from bot.runtime import make_embedder, make_reader
 
     embedder = make_embedder(settings)
-    results = {}
-    for each in CORPORA if name == "all" else [name]:
-        report = evaluate_corpus(each, embedder, safety_net=safety_net)
-        results[each] = {
-            "tuning": report.split(holdout=False).summary(),
-            "held_out": report.split(holdout=True).summary(),
-        }
-        if not as_json:
-            click.echo(format_corpus(each, report, safety_net=safety_net))
+    reader = make_reader(settings) if modes != ["off"] else None
+    results: dict[str, dict[str, object]] = {}
+    for mode in modes:
+        for each in CORPORA if name == "all" else [name]:
+            report = evaluate_corpus(
+                each, embedder, safety_net=safety_net, reader=reader, mode=mode
+            )
+            results.setdefault(mode, {})[each] = {
+                "tuning": report.split(holdout=False).summary(),
+                "held_out": report.split(holdout=True).summary(),
+            }
+            if not as_json:
+                click.echo(format_corpus(each, report, safety_net=safety_net, mode=mode))
     if as_json:
-        click.echo(json.dumps(results, indent=2))
+        click.echo(json.dumps(results if len(modes) > 1 else results[modes[0]], indent=2))
 
 
 @click.command()

@@ -6,7 +6,7 @@ import textwrap
 
 from bot.answering.present import badge, dated, format_date, review_overdue
 from bot.answering.templates import Templates
-from bot.records import Answer, Passage
+from bot.records import Answer, Outcome, Passage
 
 WIDTH = 88
 
@@ -26,7 +26,7 @@ def render_answer(answer: Answer, templates: Templates) -> str:
 def render_citation(passage: Passage, answer: Answer, templates: Templates) -> list[str]:
     chunk = passage.hit.chunk
     facts = [badge(chunk.kind, templates, chunk.status)]
-    if answer.related:
+    if answer.outcome is Outcome.RELATED:
         facts.insert(0, templates.render("badge_related").upper())
     if when := dated(chunk):
         facts.append(when)

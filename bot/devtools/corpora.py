@@ -51,6 +51,12 @@ CORPORA = {
         ((MANUAL, "."), (GLOSSARY, "glossary.yaml")),
         (EVAL / "manual" / "part_a.yaml", EVAL / "manual" / "part_b.yaml"),
     ),
+    # Never trained on: the reader meets this manual first here (bot/devtools/reader/corpora.py).
+    "transfer": Corpus(
+        "transfer",
+        ((REPO / "training" / "corpora" / "tamsford", "."), (GLOSSARY, "glossary.yaml")),
+        (EVAL / "transfer.yaml",),
+    ),
     "replaced": Corpus(
         "replaced",
         ((REPO / "knowledge" / "findings", "findings"), (MANUAL, "."), (GLOSSARY, "glossary.yaml")),

@@ -3,8 +3,11 @@ reported apart, with or without the glossary's uncovered-topics safety net."""
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
+from bot.answering.answerer import Answerer
+from bot.answering.reading import Reader
 from bot.devtools.corpora import CORPORA, REPO
 from bot.devtools.evaluation import EvalReport, format_outcomes, load_cases, run_cases
 from bot.retrieval.embedder import Embedder
@@ -13,9 +16,26 @@ from bot.settings import Settings
 CACHE = REPO / ".cache" / "eval"
 
 
+# The reader's part in an answer, for the ablations: (orders the citations, decides).
+READER_MODES = {
+    "both": (True, True),
+    "rank": (True, False),
+    "decide": (False, True),
+    "off": (False, False),
+}
+
+
 def evaluate_corpus(
-    name: str, embedder: Embedder, *, safety_net: bool = True, cache: Path = CACHE
+    name: str,
+    embedder: Embedder,
+    *,
+    safety_net: bool = True,
+    reader: Reader | None = None,
+    mode: str = "both",
+    cache: Path = CACHE,
 ) -> EvalReport:
+    """One corpus's sets answered with the reader in `mode` (READER_MODES; "off", or no
+    reader, is the rule alone)."""
     from bot.runtime import start
 
     corpus = CORPORA[name]
@@ -25,14 +45,25 @@ def evaluate_corpus(
         knowledge_dir=knowledge,
         index_dir=index,
         refuse_unmentioned_terms=safety_net,
+        reader=False,  # the reader, if any, is handed in below
     )
     answerer = start(settings, embedder=embedder, progress=False).current()
+    ranks, decides = READER_MODES[mode]
+    if reader is not None and (ranks or decides):
+        answerer = Answerer(
+            answerer.retriever,
+            answerer.templates,
+            dataclasses.replace(answerer.policy, reader_ranks=ranks, reader_decides=decides),
+            guard=answerer.guard,
+            reader=reader,
+        )
     cases = [c for path in corpus.sets if path.exists() for c in load_cases(path).cases()]
     return run_cases(answerer, cases)
 
 
-def format_corpus(name: str, report: EvalReport, *, safety_net: bool) -> str:
-    lines = [f"== {name} ({'with' if safety_net else 'without'} the uncovered-topics list)"]
+def format_corpus(name: str, report: EvalReport, *, safety_net: bool, mode: str = "off") -> str:
+    net = "with" if safety_net else "without"
+    lines = [f"== {name} (reader: {mode}; {net} the uncovered-topics list)"]
     for label, part in (
         ("tuning", report.split(holdout=False)),
         ("held out", report.split(holdout=True)),

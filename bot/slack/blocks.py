@@ -7,7 +7,7 @@ from typing import Any
 
 from bot.answering.present import badge, dated, format_date, review_overdue
 from bot.answering.templates import Templates
-from bot.records import Answer, Passage
+from bot.records import Answer, Outcome, Passage
 from bot.slack.markup import escape
 
 MAX_BLOCKS = 50
@@ -109,7 +109,7 @@ def citation_blocks(passage: Passage, answer: Answer, templates: Templates) -> l
     head = f"*[{passage.marker}] {escape(chunk.title)}* — {escape(chunk.section)}"
     quote = "\n".join(f">{line}" for line in escape(passage.quote).splitlines() or [""])
     facts = [f"*{escape(badge(chunk.kind, templates, chunk.status))}*"]
-    if answer.related:
+    if answer.outcome is Outcome.RELATED:
         facts.insert(0, f"*{escape(templates.render('badge_related'))}*")
     if when := dated(chunk):
         facts.append(when)

@@ -149,13 +149,17 @@ def test_serve_http_without_a_signing_secret_says_what_is_missing(  # type: igno
 
 
 def test_feedback_summarises_usage(run, settings: Settings) -> None:  # type: ignore[no-untyped-def]
-    from bot.records import Answer
+    from bot.records import Answer, Outcome
     from bot.stores.usage import UsageStore
 
     store = UsageStore(settings.usage_db)
-    store.record_answer(Answer("q", False, "Not found.", ()), user_id="U1", surface="dm")
     store.record_answer(
-        Answer("q2", False, "Related.", (), related=True), user_id="U1", surface="dm"
+        Answer(question="q", outcome=Outcome.NOT_FOUND, text="Not found."),
+        user_id="U1",
+        surface="dm",
+    )
+    store.record_answer(
+        Answer(question="q2", outcome=Outcome.RELATED, text="Related."), user_id="U1", surface="dm"
     )
     result = run("feedback")
     assert result.exit_code == 0
@@ -183,12 +187,18 @@ def test_rollback_versions_and_audit_from_the_command_line(run, settings: Settin
 
 
 def test_feedback_lists_why_answers_were_not_helpful(run, settings: Settings) -> None:  # type: ignore[no-untyped-def]
-    from bot.records import Answer
+    from bot.records import Answer, Outcome
     from bot.stores.usage import UsageStore
 
     store = UsageStore(settings.usage_db)
-    first = store.record_answer(Answer("q", False, "Not found.", ()), user_id="U1", surface="dm")
-    second = store.record_answer(Answer("q2", False, "Nope.", ()), user_id="U1", surface="dm")
+    first = store.record_answer(
+        Answer(question="q", outcome=Outcome.NOT_FOUND, text="Not found."),
+        user_id="U1",
+        surface="dm",
+    )
+    second = store.record_answer(
+        Answer(question="q2", outcome=Outcome.NOT_FOUND, text="Nope."), user_id="U1", surface="dm"
+    )
     store.record_reason(first, user_id="U1", reason="wrong_passage", comment="cites plans")
     store.record_reason(second, user_id="U1", reason="wrong_passage")
     result = run("feedback")
@@ -198,12 +208,12 @@ def test_feedback_lists_why_answers_were_not_helpful(run, settings: Settings) ->
 
 
 def test_answer_shows_a_recorded_answer_and_refuses_a_short_id(run, settings: Settings) -> None:  # type: ignore[no-untyped-def]
-    from bot.records import Answer
+    from bot.records import Answer, Outcome
     from bot.stores.usage import UsageStore
 
     store = UsageStore(settings.usage_db)
     answer_id = store.record_answer(
-        Answer("q", False, "Not found in the sources.", ()),
+        Answer(question="q", outcome=Outcome.NOT_FOUND, text="Not found in the sources."),
         user_id="U1",
         surface="command",
         index_version="20261127T080000",
@@ -224,13 +234,15 @@ def test_feedback_and_answer_never_print_control_codes_from_old_rows(  # type: i
     would drive the admin's terminal (clear it, retitle it, fake lines), BEL ring it."""
     import sqlite3
 
-    from bot.records import Answer
+    from bot.records import Answer, Outcome
     from bot.stores.usage import UsageStore
 
     monkeypatch.setenv("PRACTICE_BOT_STORE_QUESTION_TEXT", "true")
     store = UsageStore(settings.usage_db, store_text=True)
     answer_id = store.record_answer(
-        Answer("q", False, "Not found.", ()), user_id="U1", surface="dm"
+        Answer(question="q", outcome=Outcome.NOT_FOUND, text="Not found."),
+        user_id="U1",
+        surface="dm",
     )
     store.record_reason(answer_id, user_id="U1", reason="other", comment="placeholder")
     with sqlite3.connect(settings.usage_db) as db:  # as an older version stored them

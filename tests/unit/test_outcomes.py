@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import json
 
-from bot.answering.answerer import AnswerPolicy, _lead_passages, _passage
+from bot.answering.answerer import _lead_passages, _passage
+from bot.answering.policy import AnswerPolicy
 from bot.answering.asks import Ask, asks, supplies
 from bot.cli.render_text import render_answer
 from bot.records import Chunk, Concept, Hit, Kind, Outcome, Retrieval
@@ -26,18 +27,23 @@ def _retrieval(similarity: float, coverage: float, *, unmentioned: bool = False)
 
 def test_the_decision_has_three_outcomes() -> None:
     policy = AnswerPolicy()  # strong 0.65, fair 0.42 with coverage 0.15, related 0.40
-    assert policy.decide(_retrieval(0.70, 0.0)) is Outcome.ANSWERED
-    assert policy.decide(_retrieval(0.50, 0.30)) is Outcome.ANSWERED
-    assert policy.decide(_retrieval(0.50, 0.05)) is Outcome.RELATED
-    assert policy.decide(_retrieval(0.41, 0.90)) is Outcome.RELATED
-    assert policy.decide(_retrieval(0.30, 0.90)) is Outcome.NOT_FOUND
-    assert policy.decide(Retrieval("q", "q", (), (), 0.0, 0.0)) is Outcome.NOT_FOUND
+
+    def outcome(retrieval: Retrieval) -> Outcome:
+        return policy.decide("q", retrieval).outcome
+
+    assert outcome(_retrieval(0.70, 0.0)) is Outcome.ANSWERED
+    assert outcome(_retrieval(0.50, 0.30)) is Outcome.ANSWERED
+    assert outcome(_retrieval(0.50, 0.05)) is Outcome.RELATED
+    assert outcome(_retrieval(0.41, 0.90)) is Outcome.RELATED
+    assert outcome(_retrieval(0.30, 0.90)) is Outcome.NOT_FOUND
+    assert outcome(Retrieval("q", "q", (), (), 0.0, 0.0)) is Outcome.NOT_FOUND
 
 
 def test_a_named_uncovered_topic_is_not_found_unless_the_safety_net_is_off() -> None:
-    assert AnswerPolicy().decide(_retrieval(0.9, 1.0, unmentioned=True)) is Outcome.NOT_FOUND
+    named = _retrieval(0.9, 1.0, unmentioned=True)
+    assert AnswerPolicy().decide("q", named).outcome is Outcome.NOT_FOUND
     off = AnswerPolicy(refuse_unmentioned=False)
-    assert off.decide(_retrieval(0.9, 1.0, unmentioned=True)) is Outcome.ANSWERED
+    assert off.decide("q", named).outcome is Outcome.ANSWERED
 
 
 def test_a_related_outcome_shows_two_passages_labelled_and_is_not_answered(

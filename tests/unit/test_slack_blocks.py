@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from bot.answering.templates import Templates
 from bot.index.manifest import DocumentEntry
-from bot.records import Answer, Chunk, Hit, Kind, Passage
+from bot.records import Answer, Chunk, Hit, Kind, Outcome, Passage
 from bot.slack.blocks import (
     MAX_BLOCKS,
     MAX_SECTION_CHARS,
@@ -43,7 +43,13 @@ def _passage(
 
 
 def _answer(*passages: Passage, text: str = "Lead [1]", answered: bool = True) -> Answer:
-    return Answer("question?", answered, text, passages, (), dt.date(2026, 11, 26))
+    return Answer(
+        question="question?",
+        outcome=Outcome.ANSWERED if answered else Outcome.NOT_FOUND,
+        text=text,
+        passages=passages,
+        today=dt.date(2026, 11, 26),
+    )
 
 
 def test_question_markup_is_stripped_before_retrieval() -> None:
@@ -143,7 +149,12 @@ def test_one_further_source_is_one_more_source() -> None:
 
 
 def test_a_related_answer_is_never_offered_for_sharing() -> None:
-    related = Answer("q", False, "Related.", (_passage(1, "x"), _passage(2, "y")), (), related=True)
+    related = Answer(
+        question="q",
+        outcome=Outcome.RELATED,
+        text="Related.",
+        passages=(_passage(1, "x"), _passage(2, "y")),
+    )
     _, blocks = answer_message(related, TEMPLATES, answer_id="a1", share=True)
     assert _buttons(blocks) == {"more_sources": "a1"}
 
@@ -236,7 +247,12 @@ def test_a_related_answer_labels_its_passages_and_links_to_the_document() -> Non
         passage.hit.chunk, url="https://westmere.example/core|groups>x", status="starter"
     )
     hit = dataclasses.replace(passage.hit, chunk=chunk)
-    related = Answer("q", False, "Related.", (dataclasses.replace(passage, hit=hit),), related=True)
+    related = Answer(
+        question="q",
+        outcome=Outcome.RELATED,
+        text="Related.",
+        passages=(dataclasses.replace(passage, hit=hit),),
+    )
     _, blocks = answer_message(related, TEMPLATES, answer_id="a1")
     context = _dump([b for b in blocks if b["type"] == "context"])
     assert "Related, not an answer" in context

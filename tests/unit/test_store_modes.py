@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.records import Answer
+from bot.records import Answer, Outcome
 from bot.stores.audit import AuditLog
 from bot.stores.sqlite import connect
 from bot.stores.usage import UsageStore
@@ -32,7 +32,11 @@ def test_a_new_usage_store_and_its_wal_and_shm_are_0600(tmp_path: Path) -> None:
     store = UsageStore(tmp_path / "usage.sqlite3")
     # While a connection is open, SQLite keeps the -wal and -shm files beside the database.
     with connect(store.path, timeout=2.0, wal=True):
-        store.record_answer(Answer("q", False, "Not found.", ()), user_id="U1", surface="dm")
+        store.record_answer(
+            Answer(question="q", outcome=Outcome.NOT_FOUND, text="Not found."),
+            user_id="U1",
+            surface="dm",
+        )
         modes = _modes(tmp_path)
     assert modes == {
         "usage.sqlite3": 0o600,

@@ -2,7 +2,7 @@ import datetime as dt
 import sqlite3
 from pathlib import Path
 
-from bot.records import Answer, Chunk, Hit, Kind, Passage
+from bot.records import Answer, Chunk, Hit, Kind, Outcome, Passage
 from bot.stores.usage import UsageStore
 
 
@@ -19,7 +19,12 @@ def _answer(question: str, *, answered: bool = True) -> Answer:
         None,
     )
     passages = (Passage(1, Hit(chunk, 1.0, 0.8, 1.0), "text", "text"),) if answered else ()
-    return Answer(question, answered, "lead", passages)
+    return Answer(
+        question=question,
+        outcome=Outcome.ANSWERED if answered else Outcome.NOT_FOUND,
+        text="lead",
+        passages=passages,
+    )
 
 
 def test_questions_and_users_are_stored_as_keyed_hashes_only(tmp_path: Path) -> None:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from bot.devtools.reader.batches import Label
 from bot.devtools.reader.mine import Pair
+from bot.retrieval.reader import reader_text
 
 ANSWERS, TOPIC, UNRELATED = 0, 1, 2
 LABEL_INDEX = {"answers": ANSWERS, "topic": TOPIC, "unrelated": UNRELATED}
@@ -23,18 +24,14 @@ class Example:
     sentence: bool  # a sentence of a passage rather than the whole passage
 
 
-def passage_text(title: str, section: str, sentences: tuple[str, ...]) -> str:
-    """What the reader sees of a passage: where it stands, then what it says (the same shape
-    at training and at serving: bot/retrieval/reader.py builds it with this layout)."""
-    return f"{title} > {section}: {' '.join(sentences)}"
-
-
 def in_dev(question: str) -> bool:
     digest = hashlib.sha256(question.strip().lower().encode()).digest()
     return digest[0] < 256 * DEV_SHARE
 
 
-def examples(pairs: list[Pair], labels: dict[str, Label], *, sentences: bool = True) -> list[Example]:
+def examples(
+    pairs: list[Pair], labels: dict[str, Label], *, sentences: bool = True
+) -> list[Example]:
     out: list[Example] = []
     for pair in pairs:
         label = labels.get(pair.id)
@@ -42,17 +39,24 @@ def examples(pairs: list[Pair], labels: dict[str, Label], *, sentences: bool = T
             continue
         value = LABEL_INDEX[label.label]
         out.append(
-            Example(pair.question, passage_text(pair.title, pair.section, pair.sentences), value, pair.corpus, False)
+            Example(
+                pair.question,
+                reader_text(pair.title, pair.section, pair.sentences),
+                value,
+                pair.corpus,
+                False,
+            )
         )
-        if not sentences or value == UNRELATED or len(pair.sentences) < 2:
+        # Sentences of answering passages only: the lead is chosen among them, and a sentence
+        # of a passage that does not answer is "topic" at most (already taught by its passage).
+        if not sentences or value != ANSWERS or len(pair.sentences) < 2:
             continue
-        carrying = set(label.sentences) if value == ANSWERS else set()
         for number, sentence in enumerate(pair.sentences, 1):
             out.append(
                 Example(
                     pair.question,
-                    f"{pair.title} > {pair.section}: {sentence}",
-                    ANSWERS if number in carrying else TOPIC,
+                    reader_text(pair.title, pair.section, [sentence]),
+                    ANSWERS if number in label.sentences else TOPIC,
                     pair.corpus,
                     True,
                 )

@@ -56,7 +56,9 @@ class Pair:
 def load_questions(path: Path) -> list[TrainingQuestion]:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     fields = set(TrainingQuestion.__dataclass_fields__)
-    return [TrainingQuestion(**{k: v for k, v in q.items() if k in fields}) for q in data["questions"]]
+    return [
+        TrainingQuestion(**{k: v for k, v in q.items() if k in fields}) for q in data["questions"]
+    ]
 
 
 def pair_id(corpus: str, question: str, chunk_id: str) -> str:
@@ -88,7 +90,9 @@ def mine(corpus: Corpus, *, top: int, cache: Path = CACHE) -> list[Pair]:
     questions = load_questions(corpus.sets[0])
     dropped = too_close([q.q for q in questions], answerer.retriever.embedder)
     if dropped:
-        print(f"{corpus.name}: {len(dropped)} questions dropped as too close to an evaluation question")
+        print(
+            f"{corpus.name}: {len(dropped)} questions dropped: too close to an evaluation question"
+        )
     pairs: list[Pair] = []
     for q in (q for q in questions if q.q not in dropped):
         hits = answerer.retriever.retrieve(q.q, limit=top).hits
@@ -124,7 +128,10 @@ def write_pairs(pairs: list[Pair], path: Path) -> None:
 
 def read_pairs(path: Path) -> list[Pair]:
     with path.open(encoding="utf-8") as lines:
-        return [Pair(**{**json.loads(line), "sentences": tuple(json.loads(line)["sentences"])}) for line in lines]
+        return [
+            Pair(**{**json.loads(line), "sentences": tuple(json.loads(line)["sentences"])})
+            for line in lines
+        ]
 
 
 def main(argv: list[str] | None = None) -> None:

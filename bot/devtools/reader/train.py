@@ -22,14 +22,14 @@ from torch.nn import functional as F
 from transformers import AutoTokenizer
 
 from bot.devtools.corpora import REPO
-from bot.devtools.reader.batches import LABELS, all_pairs, read_labels
+from bot.devtools.reader.batches import LABELS, read_labels, training_pairs
 from bot.devtools.reader.examples import ANSWERS, Example, examples, split
 from bot.devtools.reader.models import CrossReader, PairHead
 from bot.retrieval.embedder import resolve_model_path
+from bot.retrieval.reader import MAX_TOKENS
 
 RUNS = REPO / ".cache" / "reader"
 SEED = 19
-MAX_TOKENS = 256
 BATCH = 16
 CLASS_WEIGHTS = (2.0, 1.0, 0.5)  # answers are rarer and matter most; unrelated is easy
 
@@ -43,7 +43,7 @@ def seeded(seed: int = SEED) -> None:
 
 def load_examples(*, share: float = 1.0) -> tuple[list[Example], list[Example]]:
     labels = read_labels(LABELS / "first")
-    train, dev = split(examples(all_pairs(), labels))
+    train, dev = split(examples(training_pairs(_embedder()), labels))
     if share < 1.0:  # the learning curve: a seeded share of the training questions
         questions = sorted({e.question for e in train})
         random.Random(SEED).shuffle(questions)
@@ -111,7 +111,9 @@ def train_cross(
             optimiser.step()
             schedule.step()
             total, count = total + float(loss), count + 1
-        print(f"epoch {epoch + 1}: loss {total / max(count, 1):.4f} ({time.time() - started:.0f} s)")
+        print(
+            f"epoch {epoch + 1}: loss {total / max(count, 1):.4f} ({time.time() - started:.0f} s)"
+        )
     return model, tokenizer
 
 
@@ -127,11 +129,15 @@ def cross_probabilities(model: CrossReader, tokenizer, items: list[Example]) -> 
     return out
 
 
-def train_head(train: list[Example], *, epochs: int = 300) -> tuple[PairHead, object]:
+def _embedder():  # type: ignore[no-untyped-def]
     from bot.runtime import make_embedder
     from bot.settings import Settings
 
-    embedder = make_embedder(Settings(_env_file=None))  # type: ignore[call-arg]
+    return make_embedder(Settings(_env_file=None))  # type: ignore[call-arg]
+
+
+def train_head(train: list[Example], *, epochs: int = 300) -> tuple[PairHead, object]:
+    embedder = _embedder()
     model = PairHead()
     u = torch.tensor(embedder.embed([e.question for e in train]))
     v = torch.tensor(embedder.embed([e.text for e in train]))
@@ -168,9 +174,12 @@ def dev_figures(items: list[Example], probs: np.ndarray) -> dict[str, float]:
     by_question: dict[str, list[int]] = {}
     for i in passages:
         by_question.setdefault(items[i].question, []).append(i)
-    answerable = [q for q, rows in by_question.items() if any(items[r].label == ANSWERS for r in rows)]
+    answerable = [
+        q for q, rows in by_question.items() if any(items[r].label == ANSWERS for r in rows)
+    ]
     top_right = sum(
-        items[max(by_question[q], key=lambda r: probs[r, ANSWERS])].label == ANSWERS for q in answerable
+        items[max(by_question[q], key=lambda r: probs[r, ANSWERS])].label == ANSWERS
+        for q in answerable
     )
     figures["top_answers"] = top_right / max(len(answerable), 1)
     figures["questions_answerable"] = float(len(answerable))
@@ -193,7 +202,7 @@ def run(design: str, *, share: float, epochs: int | None) -> dict[str, object]:
         if design == "distilled":
             layers = 3
             teacher = _teacher_scores(train)
-        model, tokenizer = train_cross(train, epochs=epochs or 3, layers=layers, teacher=teacher)
+        model, tokenizer = train_cross(train, epochs=epochs or 2, layers=layers, teacher=teacher)
         model.encoder.save_pretrained(folder / "encoder")
         tokenizer.save_pretrained(folder / "encoder")  # type: ignore[attr-defined]
         torch.save(model.head.state_dict(), folder / "head.pt")

@@ -1,0 +1,59 @@
+"""What the reader adds to an answer: the candidates ordered by whether they answer the
+question, and, inside a cited passage, the sentence that carries the answer."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from bot.records import Chunk, Hit
+from bot.retrieval.reader import Reading, reader_text
+from bot.text import split_sentences
+
+READ_CANDIDATES = 20  # the retriever's best hits the reader reads, passages and sentences
+
+
+class Reader(Protocol):
+    """Reads a question with texts; the shipped one is bot/retrieval/reader.py's OnnxReader."""
+
+    def read(self, question: str, texts: Sequence[str]) -> list[Reading]: ...
+
+
+@dataclass(frozen=True)
+class Read:
+    """A hit with the reader's view of it, and the score citations are ordered by."""
+
+    hit: Hit
+    reading: Reading
+    score: float
+
+
+def read_hits(reader: Reader, question: str, hits: Sequence[Hit], *, weight: float) -> list[Read]:
+    """The first READ_CANDIDATES hits read, best first. Retrieval's fused score keeps a small
+    weight: the reader alone ranked worse than retrieval in the first trial
+    (shared/facts/reader-first-trial.md), and together they break the reader's near-ties."""
+    hits = hits[:READ_CANDIDATES]
+    readings = reader.read(question, [passage_text(h.chunk) for h in hits])
+    read = [
+        Read(hit, reading, reading.answers + weight * hit.score)
+        for hit, reading in zip(hits, readings, strict=True)
+    ]
+    return sorted(read, key=lambda r: -r.score)
+
+
+def passage_text(chunk: Chunk) -> str:
+    return reader_text(chunk.title, chunk.section, sentences(chunk))
+
+
+def sentences(chunk: Chunk) -> list[str]:
+    return split_sentences(chunk.text) or [chunk.text]
+
+
+def best_sentence(reader: Reader, question: str, chunk: Chunk) -> int:
+    """The index of the passage's sentence most likely to carry the answer (earlier on ties)."""
+    parts = sentences(chunk)
+    if len(parts) == 1:
+        return 0
+    readings = reader.read(question, [reader_text(chunk.title, chunk.section, [s]) for s in parts])
+    return max(range(len(parts)), key=lambda i: (readings[i].answers, -i))

@@ -1,0 +1,128 @@
+"""The chosen reader as the shipped model: ONNX, int8 dynamic quantisation, hashes, checks.
+
+    python -m bot.devtools.reader.export --run cross-1 [--out models/reader]
+
+The graph takes the tokenised (question, passage) pair and gives the three probabilities
+(answers, on the topic, unrelated). The quantised graph is compared with full precision on the
+dev split before anything is written: Pearson correlation of P(answers) and the share of pairs
+on the same side of 0.5. `reader.json` records the files' sha256, which loading checks."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+from bot.devtools.corpora import REPO
+from bot.devtools.reader.train import RUNS, load_cross, load_examples
+from bot.retrieval.reader import MAX_TOKENS, READER_FORMAT, file_sha256, pair_inputs
+
+OPSET = 17
+MODELS = REPO / "models" / "reader"
+MIN_CORRELATION = 0.99
+MIN_SAME_DECISION = 0.99
+
+
+def export(run: str, out: Path = MODELS) -> dict[str, object]:
+    import onnxruntime
+    import torch
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+    from tokenizers import Tokenizer
+
+    model, _ = load_cross(RUNS / run)
+    model.eval()
+    staging = Path(
+        tempfile.mkdtemp(prefix=".reader.", dir=out.parent if out.parent.exists() else None)
+    )
+    try:
+        tokenizer = Tokenizer.from_file(str(RUNS / run / "encoder" / "tokenizer.json"))
+        tokenizer.save(str(staging / "tokenizer.json"))
+        example = {
+            k: torch.tensor(v) for k, v in pair_inputs(tokenizer, "probe", ["a passage"]).items()
+        }
+
+        class Probabilities(torch.nn.Module):
+            def __init__(self) -> None:
+                super().__init__()
+                self.reader = model
+
+            def forward(self, input_ids, attention_mask, token_type_ids):  # type: ignore[no-untyped-def]
+                return torch.softmax(self.reader(input_ids, attention_mask, token_type_ids), -1)
+
+        full = staging / "full.onnx"
+        axes = {0: "batch", 1: "tokens"}
+        torch.onnx.export(
+            Probabilities(),
+            (example["input_ids"], example["attention_mask"], example["token_type_ids"]),
+            str(full),
+            input_names=["input_ids", "attention_mask", "token_type_ids"],
+            output_names=["probabilities"],
+            dynamic_axes={
+                "input_ids": axes,
+                "attention_mask": axes,
+                "token_type_ids": axes,
+                "probabilities": {0: "batch"},
+            },
+            opset_version=OPSET,
+            dynamo=False,
+        )
+        quantize_dynamic(str(full), str(staging / "model.onnx"), weight_type=QuantType.QInt8)
+        _, dev = load_examples()
+        sample = [e for e in dev if not e.sentence][:400] + [e for e in dev if e.sentence][:200]
+        scores = {}
+        for name in ("full.onnx", "model.onnx"):
+            session = onnxruntime.InferenceSession(
+                str(staging / name), providers=["CPUExecutionProvider"]
+            )
+            scores[name] = np.concatenate(
+                [
+                    session.run(None, pair_inputs(tokenizer, e.question, [e.text]))[0][:, 0]
+                    for e in sample
+                ]
+            )
+        correlation = float(np.corrcoef(scores["full.onnx"], scores["model.onnx"])[0, 1])
+        same = float(np.mean((scores["full.onnx"] >= 0.5) == (scores["model.onnx"] >= 0.5)))
+        if correlation < MIN_CORRELATION or same < MIN_SAME_DECISION:
+            raise SystemExit(
+                f"quantised reader differs: correlation {correlation:.4f}, same decision {same:.4f}"
+            )
+        (staging / "full.onnx").unlink()
+        meta = {
+            "format": READER_FORMAT,
+            "labels": ["answers", "topic", "unrelated"],
+            "max_tokens": MAX_TOKENS,
+            "run": run,
+            "dev": json.loads((RUNS / run / "dev.json").read_text(encoding="utf-8")),
+            "quantised": {
+                "pairs": len(sample),
+                "correlation": round(correlation, 5),
+                "same_decision": round(same, 5),
+            },
+            "exported_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            "files": {f: file_sha256(staging / f) for f in ("model.onnx", "tokenizer.json")},
+        }
+        (staging / "reader.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+        out.mkdir(parents=True, exist_ok=True)
+        for name in ("model.onnx", "tokenizer.json", "reader.json"):
+            shutil.move(str(staging / name), out / name)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    print(json.dumps(meta, indent=2))
+    return meta
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--run", default="cross-1")
+    parser.add_argument("--out", type=Path, default=MODELS)
+    args = parser.parse_args(argv)
+    export(args.run, args.out)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,127 @@
+"""The reader: the project's own cross-encoder, reading a question and a passage together and
+saying whether the passage answers it, is only on its topic, or is unrelated.
+
+It ships in `models/reader/` (int8 ONNX graph, tokenizer, `reader.json` with the files' sha256
+and how it was made; `models/reader/MODEL_CARD.md`). Serving runs it with onnxruntime and
+tokenizers; torch is only for training it (`make reader`). `warm_up()` checks both files'
+hashes and refuses to start with a one-line message naming the fix: a missing or altered
+model never falls back silently to the rule."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from bot.errors import ConfigError, EmbedderNotReadyError
+
+if TYPE_CHECKING:
+    from tokenizers import Tokenizer
+
+READER_FORMAT = 1
+# Question and passage together (passages are cut): most pairs fit, at half the cost of 256.
+MAX_TOKENS = 192
+FIX = "restore it with `git checkout models/reader` or train it again with `make reader`"
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def pair_inputs(tokenizer: Tokenizer, question: str, texts: Sequence[str]) -> dict[str, np.ndarray]:
+    """The graph's inputs for (question, text) pairs, padded to the longest."""
+    encodings = tokenizer.encode_batch([(question, t) for t in texts])
+    return {
+        "input_ids": np.asarray([e.ids for e in encodings], dtype=np.int64),
+        "attention_mask": np.asarray([e.attention_mask for e in encodings], dtype=np.int64),
+        "token_type_ids": np.asarray([e.type_ids for e in encodings], dtype=np.int64),
+    }
+
+
+def configured(tokenizer: Tokenizer) -> Tokenizer:
+    tokenizer.enable_truncation(max_length=MAX_TOKENS, strategy="only_second")
+    tokenizer.enable_padding()
+    return tokenizer
+
+
+def reader_text(title: str, section: str, sentences: Sequence[str]) -> str:
+    """What the reader sees of a passage or a sentence: where it stands, then what it says.
+    Training (bot/devtools/reader/examples.py) and serving build it here, the same way."""
+    return f"{title} > {section}: {' '.join(sentences)}"
+
+
+@dataclass(frozen=True)
+class Reading:
+    """The reader's view of one (question, text) pair."""
+
+    answers: float  # probability that the text answers the question
+    topic: float  # probability that it is on the question's topic without answering it
+
+
+class OnnxReader:
+    """Loads the shipped reader in warm_up() (idempotent) and scores pairs on the CPU."""
+
+    def __init__(self, folder: Path, *, threads: int | None = None) -> None:
+        self.folder = folder
+        self.threads = threads or min(os.cpu_count() or 1, 4)
+        self._loaded: tuple[Any, Tokenizer] | None = None
+        self.meta: dict[str, Any] = {}
+
+    def warm_up(self) -> None:
+        if self._loaded is not None:
+            return
+        self.meta = check_reader(self.folder)
+        import onnxruntime
+        from tokenizers import Tokenizer
+
+        options = onnxruntime.SessionOptions()
+        options.intra_op_num_threads = self.threads
+        options.inter_op_num_threads = 1
+        session = onnxruntime.InferenceSession(
+            str(self.folder / "model.onnx"), options, providers=["CPUExecutionProvider"]
+        )
+        tokenizer = configured(Tokenizer.from_file(str(self.folder / "tokenizer.json")))
+        self._loaded = (session, tokenizer)
+
+    def read(self, question: str, texts: Sequence[str]) -> list[Reading]:
+        if self._loaded is None:
+            raise EmbedderNotReadyError(
+                "The reader was used before warm_up(): call warm_up() first."
+            )
+        if not texts:
+            return []
+        session, tokenizer = self._loaded
+        probabilities = session.run(None, pair_inputs(tokenizer, question, texts))[0]
+        return [Reading(float(p[0]), float(p[1])) for p in probabilities]
+
+
+def check_reader(folder: Path) -> dict[str, Any]:
+    """The reader's record if its files are there and are the files it records."""
+    names = ("reader.json", "model.onnx", "tokenizer.json")
+    if missing := [n for n in names if not (folder / n).is_file()]:
+        raise ConfigError(f"The reader model is missing from {folder} ({missing[0]}): {FIX}.")
+    try:
+        meta = json.loads((folder / "reader.json").read_text(encoding="utf-8"))
+        recorded = meta["files"]
+        if meta.get("format") != READER_FORMAT or not isinstance(recorded, dict):
+            raise ValueError(meta.get("format"))
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise ConfigError(
+            f"The reader's record {folder / 'reader.json'} is unusable ({exc}): {FIX}."
+        ) from exc
+    for name in ("model.onnx", "tokenizer.json"):
+        if file_sha256(folder / name) != recorded.get(name):
+            raise ConfigError(
+                f"The reader model in {folder} does not match its recorded hash ({name}): {FIX}."
+            )
+    return meta

@@ -1,0 +1,123 @@
+"""The reader in the answer (issue 19): it orders the citations, decides the outcome and picks
+the lead; the rule stays only for comparison; a missing or altered model stops start-up."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bot.errors import ConfigError
+from bot.records import DecidedBy, Kind, Outcome
+from bot.retrieval.reader import OnnxReader, check_reader, file_sha256
+from bot.runtime import Runtime, make_reader, start
+from bot.settings import Settings
+from tests.fakes.embedder import FakeEmbedder
+from tests.fakes.reader import FakeReader
+
+
+def _with(settings: Settings, fake_embedder: FakeEmbedder, reader: FakeReader) -> Runtime:
+    return start(
+        settings.model_copy(update={"reader": True}),
+        embedder=fake_embedder,
+        reader=reader,
+        progress=False,
+    )
+
+
+def test_the_reader_decides_and_orders_the_citations(
+    settings: Settings, fake_embedder: FakeEmbedder
+) -> None:
+    # The review-conference passage answers, however the retriever ranked it.
+    reader = FakeReader(answers="within three months")
+    answer = _with(settings, fake_embedder, reader).current().answer("second plan review timing")
+    assert answer.outcome is Outcome.ANSWERED and answer.decided_by is DecidedBy.READER
+    assert "within three months" in answer.passages[0].hit.chunk.text
+    data = answer.to_json()
+    assert data["decided_by"] == "reader"
+    assert data["citations"][0]["reader"] == pytest.approx(0.9)
+    assert reader.calls, "the reader was never asked"
+
+
+def test_a_passage_that_only_shares_the_words_is_not_an_answer(
+    settings: Settings, fake_embedder: FakeEmbedder
+) -> None:
+    # The rule answers this one (its words are all in a passage); the reader finds nothing
+    # that answers, so it is at most related, never answered.
+    question = "can a child have a second CP plan?"
+    rule = start(settings, embedder=fake_embedder, progress=False).current().answer(question)
+    assert rule.answered and rule.decided_by is DecidedBy.RULE
+    read = _with(settings, fake_embedder, FakeReader()).current().answer(question)
+    assert read.outcome is Outcome.RELATED and read.decided_by is DecidedBy.READER
+    assert json.loads(json.dumps(read.to_json()))["outcome"] == "related"
+
+
+def test_nothing_on_the_topic_is_not_found(settings: Settings, fake_embedder: FakeEmbedder) -> None:
+    reader = FakeReader(topic=0.1)
+    answer = _with(settings, fake_embedder, reader).current().answer("second plan")
+    assert answer.outcome is Outcome.NOT_FOUND and answer.passages == ()
+
+
+def test_the_lead_is_the_sentence_the_reader_says_answers(
+    settings: Settings, fake_embedder: FakeEmbedder
+) -> None:
+    # The first sentence of the passage is not the answer; the second is.
+    reader = FakeReader(answers="signal to look hard")
+    answer = _with(settings, fake_embedder, reader).current().answer("second plan meaning")
+    assert answer.answered
+    first_line = answer.text.splitlines()[0]
+    assert "signal to look hard" in first_line
+    assert "Nothing in national guidance" not in first_line
+
+
+def test_a_finding_answering_follows_guidance_and_is_framed_as_found(
+    settings: Settings, fake_embedder: FakeEmbedder
+) -> None:
+    reader = FakeReader(answers="plan")
+    answer = _with(settings, fake_embedder, reader).current().answer("second plan confusion")
+    kinds = [p.hit.chunk.kind for p in answer.passages]
+    assert Kind.GUIDANCE in kinds and Kind.FINDINGS in kinds
+    lines = answer.text.splitlines()
+    assert lines[-1].startswith("Inspectors found")
+    assert not lines[0].startswith("Inspectors found")
+
+
+def test_figures_now_and_dated_findings_are_the_policy_s_with_the_reader_too(
+    settings: Settings, fake_embedder: FakeEmbedder
+) -> None:
+    runtime = _with(settings, fake_embedder, FakeReader(answers="inspectors"))
+    figures = runtime.current().answer("how many children are on second plans right now")
+    assert figures.outcome is Outcome.NOT_FOUND and "figures" in figures.text.lower()
+    dated = runtime.current().answer("what are inspectors finding about confusion now")
+    assert dated.outcome is Outcome.NOT_FOUND and "22 November 2018" in dated.text
+
+
+def _shipped_like(folder: Path) -> Path:
+    folder.mkdir()
+    (folder / "model.onnx").write_bytes(b"graph")
+    (folder / "tokenizer.json").write_text("{}")
+    files = {n: file_sha256(folder / n) for n in ("model.onnx", "tokenizer.json")}
+    (folder / "reader.json").write_text(json.dumps({"format": 1, "files": files}))
+    return folder
+
+
+def test_a_missing_reader_stops_start_up_naming_the_fix(tmp_path: Path, settings: Settings) -> None:
+    missing = settings.model_copy(update={"reader": True, "reader_dir": tmp_path / "nowhere"})
+    with pytest.raises(ConfigError, match="make reader"):
+        make_reader(missing)
+
+
+def test_an_altered_reader_is_refused_not_used(tmp_path: Path) -> None:
+    folder = _shipped_like(tmp_path / "reader")
+    assert check_reader(folder)["format"] == 1
+    (folder / "tokenizer.json").write_text('{"vocab": "shuffled"}')
+    with pytest.raises(ConfigError, match="does not match its recorded hash"):
+        OnnxReader(folder).warm_up()
+
+
+def test_the_reader_cannot_be_used_before_warm_up(tmp_path: Path) -> None:
+    from bot.errors import EmbedderNotReadyError
+
+    with pytest.raises(EmbedderNotReadyError):
+        OnnxReader(tmp_path).read("q", ["text"])
