@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install run test test-fast eval bench lint index clean
+.PHONY: install run test test-fast eval bench lint index clean reader
 
 $(STAMP): pyproject.toml
 	@echo "Setting up $(VENV) (first run only; log in $(VENV)/install.log)..." >&2
@@ -38,6 +38,15 @@ eval: install
 
 bench: install
 	$(BIN)/practice-bot bench
+
+# The reader (models/reader): trained from the bundled MiniLM weights on the labelled pairs in
+# training/ (seeded, CPU only, about 40 minutes on 2 cores), exported to int8 ONNX with its
+# hashes, then its thresholds calibrated on the evaluation sets' tuning parts (printed; they
+# are the Settings defaults). docs/RETRIEVAL.md says how the data was made.
+reader: install
+	$(BIN)/python -m bot.devtools.reader.train --design cross --epochs 2
+	$(BIN)/python -m bot.devtools.reader.export --run cross-1
+	$(BIN)/python -m bot.devtools.reader.calibrate
 
 lint: install
 	$(BIN)/ruff check bot tests
