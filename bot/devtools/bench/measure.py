@@ -31,7 +31,7 @@ from bot.retrieval.retriever import Retriever
 from bot.runtime import Runtime, make_embedder, policy_from, start
 from bot.settings import Settings
 
-STAGES = ("expand", "embed", "dense", "lexical", "fusion", "compose")
+STAGES = ("expand", "embed", "dense", "lexical", "fusion", "reader", "compose")
 RAW_SAMPLE = 3000
 EMPTY_SIZES = "''"  # how `--sizes ''` (no synthetic corpora) is written back
 
@@ -59,6 +59,14 @@ def run_bench(
     }
     say("the sentence-transformers embedding of the same questions (the old floor)")
     result["knowledge_base"] |= _torch_floor(settings, questions, result["knowledge_base"])
+    if settings.reader:
+        say("the reader's cost: with and without it, int8 ONNX against torch")
+        from bot.devtools.bench.reader_cost import reader_cost
+        from bot.retrieval.reader import OnnxReader
+
+        shipped = OnnxReader(settings.reader_dir)
+        shipped.warm_up()
+        result["reader"] = reader_cost(runtime.current(), shipped, questions)
     say("cold start")
     result["cold_start_s"] = _cold_start(settings)
     result["cold_ask_s"] = _cold_ask(settings)

@@ -159,6 +159,21 @@ def format_bench(r: dict[str, Any]) -> str:
             f"({kb['floor_ms']['p50']} ms) and {kb['ask_over_torch_floor']['p50']}x the "
             f"sentence-transformers embedding of it ({kb['torch_floor_ms']['p50']} ms).",
         ]
+    if "reader" in r:
+        x = r["reader"]
+        torch_part = (
+            f"; the same model in torch at full precision {x['torch_fp32_ms']['p50']} ms "
+            f"({x['torch_over_onnx_p50']}x the int8 ONNX graph)"
+            if "torch_fp32_ms" in x
+            else "; torch not measured (the training run's weights are not on this machine)"
+        )
+        lines += [
+            "",
+            f"The reader at {x['candidates']} candidates: a question p50 "
+            f"{x['with_reader_ms']['p50']} ms with it, {x['rule_ms']['p50']} ms with the rule "
+            f"(+{x['added_p50_ms']} ms); scoring the {x['candidates']} passages alone p50 "
+            f"{x['onnx_int8_ms']['p50']} ms in int8 ONNX{torch_part}.",
+        ]
     if "load_during_rebuild" in r:
         x = r["load_during_rebuild"]
         lines += [
