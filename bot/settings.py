@@ -77,7 +77,7 @@ class Settings(BaseSettings):
     reader_answer: float = Field(default=0.5, ge=0, le=1)
     reader_related: float = Field(default=0.5, ge=0, le=2)
     reader_cite: float = Field(default=0.3, ge=0, le=1)
-    reader_weight: float = Field(default=0.2, ge=0, le=5)
+    reader_weight: float = Field(default=1.0, ge=0, le=5)
     refuse_unmentioned_terms: bool = Field(
         default=True,
         description="Refuse a question naming a glossary term no document mentions (the "

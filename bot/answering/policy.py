@@ -52,7 +52,7 @@ class AnswerPolicy:
     reader_answer: float = 0.5  # P(answers) of the best passage to answer
     reader_related: float = 0.5  # P(answers) + P(topic) of the best passage to show related
     reader_cite: float = 0.3  # P(answers) for a further passage to be cited
-    reader_weight: float = 0.2  # weight of retrieval's fused score in the citation order
+    reader_weight: float = 1.0  # weight of retrieval's fused score in the citation order
     # Ablations for `practice-bot eval --reader`: the reader may order the citations, decide
     # the outcome, or both (serving always uses both).
     reader_ranks: bool = True

@@ -203,7 +203,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         return
     result = figures(split=args.split, path=args.set)
     print(
-        f"questions flagged {result.flagged}/{result.questions}; identifiers removed {result.identifiers_removed}/{result.identifiers} "
+        f"questions flagged {result.flagged}/{result.questions}; identifiers removed "
+        f"{result.identifiers_removed}/{result.identifiers} "
         f"({result.removed_rate:.1%}); keep strings kept {result.kept}/{result.keep} "
         f"({result.keep_rate:.1%}); practice words removed "
         f"{result.practice_words_removed}/{result.practice_words} "

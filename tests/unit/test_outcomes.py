@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 
 from bot.answering.answerer import _lead_passages, _passage
-from bot.answering.policy import AnswerPolicy
 from bot.answering.asks import Ask, asks, supplies
+from bot.answering.policy import AnswerPolicy
 from bot.cli.render_text import render_answer
 from bot.records import Chunk, Concept, Hit, Kind, Outcome, Retrieval
 from bot.runtime import Runtime, start

@@ -8,8 +8,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bot.answering.answerer import Answerer
-from bot.answering.policy import AnswerPolicy
 from bot.answering.personal_data import PersonalDataGuard, Redaction, _nhs_valid
+from bot.answering.policy import AnswerPolicy
 from bot.answering.templates import Templates
 from bot.retrieval.retriever import Retriever
 

@@ -1,4 +1,4 @@
-"""The chosen reader as the shipped model: ONNX, int8 dynamic quantisation, hashes, checks.
+"""The chosen reader as the shipped model: ONNX, int8 weights, hashes, checks.
 
     python -m bot.devtools.reader.export --run cross-1 [--out models/reader]
 
@@ -31,7 +31,6 @@ MIN_SAME_DECISION = 0.99
 def export(run: str, out: Path = MODELS) -> dict[str, object]:
     import onnxruntime
     import torch
-    from onnxruntime.quantization import QuantType, quantize_dynamic
     from tokenizers import Tokenizer
 
     model, _ = load_cross(RUNS / run)
@@ -71,7 +70,7 @@ def export(run: str, out: Path = MODELS) -> dict[str, object]:
             opset_version=OPSET,
             dynamo=False,
         )
-        quantize_dynamic(str(full), str(staging / "model.onnx"), weight_type=QuantType.QInt8)
+        weight_only_int8(full, staging / "model.onnx")
         _, dev = load_examples()
         sample = [e for e in dev if not e.sentence][:400] + [e for e in dev if e.sentence][:200]
         scores = {}
@@ -114,6 +113,58 @@ def export(run: str, out: Path = MODELS) -> dict[str, object]:
         shutil.rmtree(staging, ignore_errors=True)
     print(json.dumps(meta, indent=2))
     return meta
+
+
+def weight_only_int8(source: Path, target: Path) -> None:
+    """Every matrix-product weight and the embedding table stored as int8 with one scale per
+    output channel (per row for the table), dequantised when the session loads; activations
+    stay in float. Dynamic quantisation (int8 activations too) was tried first and moved the
+    scores too far: correlation 0.965 with every operator quantised, 0.992 and 97% the same
+    decisions with the matrix products alone, against 0.9994 and 99.2% here (dev pairs)."""
+    import onnx
+    from onnx import helper, numpy_helper
+
+    model = onnx.load(str(source))
+    graph = model.graph
+    uses: dict[str, set[tuple[str, int]]] = {}
+    for node in graph.node:
+        for position, name in enumerate(node.input):
+            uses.setdefault(name, set()).add((node.op_type, position))
+    dequantise = []
+    for init in list(graph.initializer):
+        weights = numpy_helper.to_array(init)
+        if weights.dtype != np.float32 or weights.ndim != 2 or weights.size < 4096:
+            continue
+        use = uses.get(init.name, set())
+        if use <= {("MatMul", 1)}:
+            axis = 1  # B is [in, out]: one scale per output column
+        elif use <= {("Gather", 0)}:
+            axis = 0  # the embedding table: one scale per row
+        else:
+            continue
+        scale = np.abs(weights).max(axis=1 - axis) / 127.0
+        scale[scale == 0] = 1.0
+        shaped = scale[None, :] if axis == 1 else scale[:, None]
+        q = np.clip(np.round(weights / shaped), -127, 127).astype(np.int8)
+        graph.initializer.remove(init)
+        graph.initializer.extend(
+            [
+                numpy_helper.from_array(q, f"{init.name}_q"),
+                numpy_helper.from_array(scale.astype(np.float32), f"{init.name}_s"),
+                numpy_helper.from_array(np.zeros(scale.shape, np.int8), f"{init.name}_z"),
+            ]
+        )
+        dequantise.append(
+            helper.make_node(
+                "DequantizeLinear",
+                [f"{init.name}_q", f"{init.name}_s", f"{init.name}_z"],
+                [init.name],
+                axis=axis,
+            )
+        )
+    for node in reversed(dequantise):
+        graph.node.insert(0, node)
+    onnx.save(model, str(target))
 
 
 def main(argv: list[str] | None = None) -> None:
