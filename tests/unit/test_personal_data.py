@@ -13,6 +13,10 @@ from bot.answering.policy import AnswerPolicy
 from bot.answering.templates import Templates
 from bot.retrieval.retriever import Retriever
 
+# CPU seconds for 50,000 adversarial characters: about 0.3 s on a quiet machine, 0.6 s on a
+# loaded one; a pattern gone quadratic takes tens of seconds, so this bound still catches it.
+CPU_BOUND = 2.0
+
 GUARD = PersonalDataGuard([r"\bCR-?\d{6}\b"])
 TEMPLATES = Templates.load(Path(__file__).resolve().parents[2] / "prompts")
 
@@ -107,7 +111,7 @@ def test_a_long_run_of_email_characters_is_quick() -> None:
 )
 def test_no_repeated_input_makes_the_guard_slow(unit: list[str], length: int) -> None:
     text = ("".join(unit) * (length // len("".join(unit)) + 1))[:length]
-    assert _cpu_seconds(text) < 0.5
+    assert _cpu_seconds(text) < CPU_BOUND
 
 
 def test_the_question_is_cut_before_the_guard_sees_it() -> None:
@@ -442,4 +446,4 @@ _ADVERSARIAL_ISSUE_18 = [
 )
 def test_no_repeated_input_makes_the_new_rules_slow(unit: list[str], length: int) -> None:
     text = ("".join(unit) * (length // len("".join(unit)) + 1))[:length]
-    assert _cpu_seconds(text) < 0.5
+    assert _cpu_seconds(text) < CPU_BOUND

@@ -99,7 +99,9 @@ def format_bench(r: dict[str, Any]) -> str:
     ]
     for name, lat in rows:
         lines.append(
-            f"| {name} | " + " | ".join(f"{lat['stages_p50_ms'][s]:.2f}" for s in STAGES) + " |"
+            f"| {name} | "
+            + " | ".join(f"{lat['stages_p50_ms'].get(s, 0.0):.2f}" for s in STAGES)
+            + " |"
         )
     if r["corpora"]:
         lines += [
