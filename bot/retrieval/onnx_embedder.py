@@ -87,7 +87,8 @@ def source_files(source: Path) -> list[Path]:
     return weights + configs + sorted(source.glob("*_Pooling/config.json"))
 
 
-def _sha256(path: Path) -> str:
+def file_sha256(path: Path) -> str:
+    """A file's sha256, read in 1 MB blocks (the export and the reader model are 20-90 MB)."""
     digest = hashlib.sha256()
     with path.open("rb") as file:
         for block in iter(lambda: file.read(1 << 20), b""):
@@ -103,7 +104,7 @@ def fingerprint(source: Path) -> dict[str, dict[str, Any]]:
         record[path.relative_to(source).as_posix()] = {
             "size": stat.st_size,
             "mtime_ns": stat.st_mtime_ns,
-            "sha256": _sha256(path),
+            "sha256": file_sha256(path),
         }
     return record
 
@@ -111,7 +112,7 @@ def fingerprint(source: Path) -> dict[str, dict[str, Any]]:
 def export_files(folder: Path) -> dict[str, dict[str, Any]]:
     """Size and sha256 of the export's own files, for export.json."""
     return {
-        name: {"size": (folder / name).stat().st_size, "sha256": _sha256(folder / name)}
+        name: {"size": (folder / name).stat().st_size, "sha256": file_sha256(folder / name)}
         for name in EXPORT_FILES
     }
 
@@ -123,7 +124,7 @@ def changed_export_file(folder: Path, recorded: dict[str, dict[str, Any]]) -> st
         try:
             if not isinstance(was, dict) or path.stat().st_size != was.get("size"):
                 return name
-            if _sha256(path) != was.get("sha256"):
+            if file_sha256(path) != was.get("sha256"):
                 return name
         except OSError:  # removed or unreadable since the folder was looked at
             return name
@@ -142,7 +143,7 @@ def changed_file(source: Path, recorded: dict[str, dict[str, Any]]) -> str | Non
         stat, was = path.stat(), recorded[name]
         if (stat.st_size, stat.st_mtime_ns) == (was.get("size"), was.get("mtime_ns")):
             continue
-        if stat.st_size != was.get("size") or _sha256(path) != was.get("sha256"):
+        if stat.st_size != was.get("size") or file_sha256(path) != was.get("sha256"):
             return name
     return None
 

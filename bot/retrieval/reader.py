@@ -9,7 +9,6 @@ model never falls back silently to the rule."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from collections.abc import Sequence
@@ -20,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from bot.errors import ConfigError, EmbedderNotReadyError
+from bot.retrieval.onnx_embedder import file_sha256
 
 if TYPE_CHECKING:
     from tokenizers import Tokenizer
@@ -28,14 +28,6 @@ READER_FORMAT = 1
 # Question and passage together (passages are cut): most pairs fit, at half the cost of 256.
 MAX_TOKENS = 192
 FIX = "restore it with `git checkout models/reader` or train it again with `make reader`"
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def pair_inputs(tokenizer: Tokenizer, question: str, texts: Sequence[str]) -> dict[str, np.ndarray]:
