@@ -34,7 +34,11 @@ def read_hits(reader: Reader, question: str, hits: Sequence[Hit], *, weight: flo
     weight: the reader alone ranked worse than retrieval in the first trial
     (shared/facts/reader-first-trial.md), and together they break the reader's near-ties."""
     hits = hits[:READ_CANDIDATES]
-    readings = reader.read(question, [passage_text(h.chunk) for h in hits])
+    return ordered(hits, reader.read(question, [passage_text(h.chunk) for h in hits]), weight)
+
+
+def ordered(hits: Sequence[Hit], readings: Sequence[Reading], weight: float) -> list[Read]:
+    """Hits with their readings, best first by P(answers) + weight x the fused score."""
     read = [
         Read(hit, reading, reading.answers + weight * hit.score)
         for hit, reading in zip(hits, readings, strict=True)

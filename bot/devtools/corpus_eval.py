@@ -36,18 +36,7 @@ def evaluate_corpus(
 ) -> EvalReport:
     """One corpus's sets answered with the reader in `mode` (READER_MODES; "off", or no
     reader, is the rule alone)."""
-    from bot.runtime import start
-
-    corpus = CORPORA[name]
-    knowledge, index = corpus.assemble(cache)
-    settings = Settings(
-        _env_file=None,  # type: ignore[call-arg]
-        knowledge_dir=knowledge,
-        index_dir=index,
-        refuse_unmentioned_terms=safety_net,
-        reader=False,  # the reader, if any, is handed in below
-    )
-    answerer = start(settings, embedder=embedder, progress=False).current()
+    answerer = corpus_answerer(name, embedder, safety_net=safety_net, cache=cache)
     ranks, decides = READER_MODES[mode]
     if reader is not None and (ranks or decides):
         answerer = Answerer(
@@ -57,8 +46,26 @@ def evaluate_corpus(
             guard=answerer.guard,
             reader=reader,
         )
+    corpus = CORPORA[name]
     cases = [c for path in corpus.sets if path.exists() for c in load_cases(path).cases()]
     return run_cases(answerer, cases)
+
+
+def corpus_answerer(
+    name: str, embedder: Embedder, *, safety_net: bool = True, cache: Path = CACHE
+) -> Answerer:
+    """The rule's answerer over a corpus assembled into `cache` (its index kept between runs)."""
+    from bot.runtime import start
+
+    knowledge, index = CORPORA[name].assemble(cache)
+    settings = Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        knowledge_dir=knowledge,
+        index_dir=index,
+        refuse_unmentioned_terms=safety_net,
+        reader=False,  # a reader, if any, is handed in by the caller
+    )
+    return start(settings, embedder=embedder, progress=False).current()
 
 
 def format_corpus(name: str, report: EvalReport, *, safety_net: bool, mode: str = "off") -> str:

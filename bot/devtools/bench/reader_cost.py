@@ -100,8 +100,6 @@ def _torch_scorer(run: str):  # type: ignore[no-untyped-def]
 
 
 def _p(values: list[float]) -> dict[str, float]:
-    ordered = sorted(values)
-    return {
-        "p50": round(ordered[len(ordered) // 2] * 1000, 2),
-        "p95": round(ordered[min(len(ordered) - 1, int(len(ordered) * 0.95))] * 1000, 2),
-    }
+    from bot.devtools.bench.measure import _pcts  # the bench's percentiles, the same way
+
+    return _pcts(values, (50, 95))

@@ -17,9 +17,9 @@ import itertools
 from dataclasses import dataclass
 
 from bot.answering.policy import AnswerPolicy
-from bot.answering.reading import READ_CANDIDATES, Read, passage_text
+from bot.answering.reading import READ_CANDIDATES, Read, ordered, passage_text
 from bot.devtools.corpora import CORPORA
-from bot.devtools.corpus_eval import CACHE
+from bot.devtools.corpus_eval import corpus_answerer
 from bot.devtools.evaluation import Case, load_cases
 from bot.records import Outcome, Retrieval
 from bot.retrieval.reader import Reading
@@ -39,21 +39,14 @@ class Seen:
 
 
 def gather(names: tuple[str, ...]) -> list[Seen]:
-    from bot.runtime import make_embedder, make_reader, start
+    from bot.runtime import make_embedder, make_reader
     from bot.settings import Settings
 
     settings = Settings(_env_file=None)  # type: ignore[call-arg]
     embedder, reader = make_embedder(settings), make_reader(settings)
     seen: list[Seen] = []
     for name in names:
-        knowledge, index = CORPORA[name].assemble(CACHE)
-        local = Settings(
-            _env_file=None,  # type: ignore[call-arg]
-            knowledge_dir=knowledge,
-            index_dir=index,
-            reader=False,
-        )
-        answerer = start(local, embedder=embedder, progress=False).current()
+        answerer = corpus_answerer(name, embedder)
         for path in CORPORA[name].sets:
             for case, inside in load_cases(path).cases():
                 if case.holdout:
@@ -94,12 +87,7 @@ def replay(policy: AnswerPolicy, seen: list[Seen]) -> dict[str, float]:
 
 
 def _read(policy: AnswerPolicy, s: Seen) -> list[Read]:
-    hits = s.retrieval.hits[:READ_CANDIDATES]
-    read = [
-        Read(h, r, r.answers + policy.reader_weight * h.score)
-        for h, r in zip(hits, s.readings, strict=True)
-    ]
-    return sorted(read, key=lambda r: -r.score)
+    return ordered(s.retrieval.hits[:READ_CANDIDATES], s.readings, policy.reader_weight)
 
 
 def calibrate(names: tuple[str, ...] = TUNED_ON) -> tuple[AnswerPolicy, dict[str, float]]:
