@@ -6,7 +6,8 @@ export without torch).
     output starts cold), with a three-way head: answers / on the topic / unrelated.
 (b) `PairHead`: a small MLP over the frozen sentence embeddings (u, v, |u-v|, u*v): nearly
     free at serving time, since the index already holds the passages' vectors.
-(c) `CrossReader` with fewer layers, distilled from (a)'s scores."""
+(c) `CrossReader` with fewer layers, started from (a)'s own blocks and head and trained on
+    (a)'s scores as well as the labels."""
 
 from __future__ import annotations
 
@@ -20,9 +21,10 @@ class CrossReader(nn.Module):
         super().__init__()
         self.encoder = AutoModel.from_pretrained(source)
         if layers is not None:
-            # Keep the first `layers` blocks: the lower layers carry most of what a small
-            # student needs, and they start from the same weights as the teacher's.
-            self.encoder.encoder.layer = self.encoder.encoder.layer[:layers]
+            kept = kept_layers(len(self.encoder.encoder.layer), layers)
+            self.encoder.encoder.layer = nn.ModuleList(
+                self.encoder.encoder.layer[i] for i in kept
+            )
             self.encoder.config.num_hidden_layers = layers
         self.dropout = nn.Dropout(0.1)
         self.head = nn.Linear(self.encoder.config.hidden_size, 3)
@@ -36,6 +38,16 @@ class CrossReader(nn.Module):
         mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
         pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
         return self.head(self.dropout(pooled))
+
+
+def kept_layers(total: int, layers: int) -> list[int]:
+    """Evenly spaced blocks, always the first and the last: the first sits on the embeddings,
+    the last is what the teacher's head was trained to read (DistilBERT-style start)."""
+    if layers >= total:
+        return list(range(total))
+    if layers == 1:
+        return [total - 1]
+    return sorted({round(i * (total - 1) / (layers - 1)) for i in range(layers)})
 
 
 class PairHead(nn.Module):

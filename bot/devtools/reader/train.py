@@ -1,9 +1,11 @@
 """Training the reader designs on the labelled pairs, seeded and CPU only.
 
-    python -m bot.devtools.reader.train --design cross|head|distilled [--share 1.0] [--epochs N]
+    python -m bot.devtools.reader.train --design cross|head|distilled [--layers 3]
+        [--share 1.0] [--epochs N]
 
-Each run writes `.cache/reader/<design>-<share>/` (weights, and `dev.json` with the dev-split
-figures). `export.py` turns the chosen one into the shipped ONNX model."""
+Each run writes `.cache/reader/<design>-<share>/` (`distilled<layers>-<share>/` for a student;
+weights, and `dev.json` with the dev-split figures). A student needs the full cross-encoder's
+run (`cross-1`) first: it starts from that model's own blocks and head. `export.py` turns the chosen one into the shipped ONNX model."""
 
 from __future__ import annotations
 
@@ -31,6 +33,7 @@ from bot.retrieval.reader import MAX_TOKENS
 RUNS = REPO / ".cache" / "reader"
 SEED = 19
 BATCH = 16
+TEACHER = "cross-1"  # the full cross-encoder's run: design (a), the students' teacher
 CLASS_WEIGHTS = (2.0, 1.0, 0.5)  # answers are rarer and matter most; unrelated is easy
 
 
@@ -81,11 +84,14 @@ def train_cross(
     epochs: int,
     layers: int | None = None,
     teacher: dict[tuple[str, str], list[float]] | None = None,
+    start: Path | None = None,
     lr: float = 3e-5,
 ) -> tuple[CrossReader, object]:
-    source = resolve_model_path("all-MiniLM-L6-v2")
+    source = str(start / "encoder") if start else resolve_model_path("all-MiniLM-L6-v2")
     tokenizer = AutoTokenizer.from_pretrained(source)
     model = CrossReader(source, layers=layers)
+    if start is not None:  # a student keeps its teacher's head, which reads the last block
+        model.head.load_state_dict(torch.load(start / "head.pt"))
     steps = epochs * math.ceil(len(train) / BATCH)
     optimiser = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=0.01)
     schedule = torch.optim.lr_scheduler.LambdaLR(
@@ -110,7 +116,7 @@ def train_cross(
             nn.utils.clip_grad_norm_(model.parameters(), 1.0)
             optimiser.step()
             schedule.step()
-            total, count = total + float(loss), count + 1
+            total, count = total + float(loss.detach()), count + 1
         print(
             f"epoch {epoch + 1}: loss {total / max(count, 1):.4f} ({time.time() - started:.0f} s)"
         )
@@ -186,10 +192,13 @@ def dev_figures(items: list[Example], probs: np.ndarray) -> dict[str, float]:
     return figures
 
 
-def run(design: str, *, share: float, epochs: int | None) -> dict[str, object]:
+def run(
+    design: str, *, share: float, epochs: int | None, layers: int = 3
+) -> dict[str, object]:
     seeded()
     train, dev = load_examples(share=share)
-    folder = RUNS / f"{design}-{share:g}"
+    name = f"distilled{layers}" if design == "distilled" else design
+    folder = RUNS / f"{name}-{share:g}"
     folder.mkdir(parents=True, exist_ok=True)
     started = time.time()
     if design == "head":
@@ -197,18 +206,19 @@ def run(design: str, *, share: float, epochs: int | None) -> dict[str, object]:
         torch.save(head.state_dict(), folder / "head.pt")
         probs = head_probabilities(head, embedder, dev)
     else:
-        teacher = None
-        layers = None
+        teacher, start, student = None, None, None
         if design == "distilled":
-            layers = 3
-            teacher = _teacher_scores(train)
-        model, tokenizer = train_cross(train, epochs=epochs or 2, layers=layers, teacher=teacher)
+            teacher, start, student = _teacher_scores(train), RUNS / TEACHER, layers
+        model, tokenizer = train_cross(
+            train, epochs=epochs or 2, layers=student, teacher=teacher, start=start
+        )
         model.encoder.save_pretrained(folder / "encoder")
         tokenizer.save_pretrained(folder / "encoder")  # type: ignore[attr-defined]
         torch.save(model.head.state_dict(), folder / "head.pt")
         probs = cross_probabilities(model, tokenizer, dev)
     result = {
         "design": design,
+        "layers": layers if design == "distilled" else (None if design == "head" else 6),
         "share": share,
         "train_examples": len(train),
         "train_seconds": round(time.time() - started, 1),
@@ -220,12 +230,26 @@ def run(design: str, *, share: float, epochs: int | None) -> dict[str, object]:
 
 
 def _teacher_scores(train: list[Example]) -> dict[tuple[str, str], list[float]]:
-    folder = RUNS / "cross-1"
+    """The teacher's probabilities for every training example, cached beside its run (the
+    students of several sizes share them)."""
+    folder = RUNS / TEACHER
     if not (folder / "encoder").exists():
         raise SystemExit("distillation needs the full cross-encoder first: --design cross")
-    teacher, tokenizer = load_cross(folder)
-    probs = cross_probabilities(teacher, tokenizer, train)
-    return {(e.question, e.text): p.tolist() for e, p in zip(train, probs, strict=True)}
+    cache = folder / f"scores-{MAX_TOKENS}.json"
+    known: dict[str, list[float]] = {}
+    if cache.exists():
+        known = json.loads(cache.read_text(encoding="utf-8"))
+    missing = [e for e in train if _key(e) not in known]
+    if missing:
+        teacher, tokenizer = load_cross(folder)
+        probs = cross_probabilities(teacher, tokenizer, missing)
+        known.update({_key(e): p.tolist() for e, p in zip(missing, probs, strict=True)})
+        cache.write_text(json.dumps(known), encoding="utf-8")
+    return {(e.question, e.text): known[_key(e)] for e in train}
+
+
+def _key(e: Example) -> str:
+    return f"{e.question}\x1f{e.text}"
 
 
 def load_cross(folder: Path) -> tuple[CrossReader, object]:
@@ -239,8 +263,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--design", choices=("cross", "head", "distilled"), default="cross")
     parser.add_argument("--share", type=float, default=1.0)
     parser.add_argument("--epochs", type=int)
+    parser.add_argument("--layers", type=int, default=3, help="a student's blocks (distilled)")
     args = parser.parse_args(argv)
-    run(args.design, share=args.share, epochs=args.epochs)
+    run(args.design, share=args.share, epochs=args.epochs, layers=args.layers)
 
 
 if __name__ == "__main__":
