@@ -135,7 +135,11 @@ class Answerer:
         if self.reader is None:
             return _passage(marker, hit, concepts, ask)
         parts = sentences(hit.chunk)
-        best = best_sentence(self.reader, question, hit.chunk)
+
+        def may_lead(sentence: str) -> bool:
+            return all(_lead_quality(sentence, (), Ask.OTHER, hit.chunk.kind)[:2])
+
+        best = best_sentence(self.reader, question, hit.chunk, may_lead=may_lead)
         return Passage(marker, hit, _quote(parts, best), parts[best], reader)
 
     def clean(self, question: str) -> tuple[str, list[str], str | None]:

@@ -3,7 +3,7 @@ question, and, inside a cited passage, the sentence that carries the answer."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -54,10 +54,18 @@ def sentences(chunk: Chunk) -> list[str]:
     return split_sentences(chunk.text) or [chunk.text]
 
 
-def best_sentence(reader: Reader, question: str, chunk: Chunk) -> int:
-    """The index of the passage's sentence most likely to carry the answer (earlier on ties)."""
+def best_sentence(
+    reader: Reader,
+    question: str,
+    chunk: Chunk,
+    *,
+    may_lead: Callable[[str], bool] = lambda sentence: True,
+) -> int:
+    """The index of the passage's sentence most likely to carry the answer, among those that
+    may lead at all (the answerer's rule: not a reported belief, not leaning on the sentence
+    before); earlier on ties."""
     parts = sentences(chunk)
     if len(parts) == 1:
         return 0
     readings = reader.read(question, [reader_text(chunk.title, chunk.section, [s]) for s in parts])
-    return max(range(len(parts)), key=lambda i: (readings[i].answers, -i))
+    return max(range(len(parts)), key=lambda i: (may_lead(parts[i]), readings[i].answers, -i))

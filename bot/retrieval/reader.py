@@ -28,23 +28,34 @@ READER_FORMAT = 1
 # Question and passage together, passages cut: 90% of the labelled pairs fit in 128 tokens
 # (median 87), and a transformer's cost grows with the longest pair in a batch.
 MAX_TOKENS = 128
+BATCH = 8  # pairs per graph run at serving: small enough that similar lengths share one
 FIX = "restore it with `git checkout models/reader` or train it again with `make reader`"
 
 
 def pair_inputs(tokenizer: Tokenizer, question: str, texts: Sequence[str]) -> dict[str, np.ndarray]:
     """The graph's inputs for (question, text) pairs, padded to the longest."""
-    encodings = tokenizer.encode_batch([(question, t) for t in texts])
-    return {
-        "input_ids": np.asarray([e.ids for e in encodings], dtype=np.int64),
-        "attention_mask": np.asarray([e.attention_mask for e in encodings], dtype=np.int64),
-        "token_type_ids": np.asarray([e.type_ids for e in encodings], dtype=np.int64),
-    }
+    return _padded(tokenizer.encode_batch([(question, t) for t in texts]))
 
 
-def configured(tokenizer: Tokenizer) -> Tokenizer:
-    tokenizer.enable_truncation(max_length=MAX_TOKENS, strategy="only_second")
-    tokenizer.enable_padding()
-    return tokenizer
+def _padded(encodings: Sequence[Any]) -> dict[str, np.ndarray]:
+    width = max(len(e.ids) for e in encodings)
+    inputs = {n: np.zeros((len(encodings), width), dtype=np.int64) for n in _INPUTS}
+    for row, e in enumerate(encodings):
+        n = len(e.ids)
+        inputs["input_ids"][row, :n] = e.ids
+        inputs["attention_mask"][row, :n] = e.attention_mask
+        inputs["token_type_ids"][row, :n] = e.type_ids
+    return inputs
+
+
+_INPUTS = ("input_ids", "attention_mask", "token_type_ids")
+
+
+def by_length(lengths: Sequence[int], *, batch: int = BATCH) -> list[list[int]]:
+    """Positions grouped into batches of similar length, shortest first: a batch costs as much
+    as its longest pair, and one long passage padded 20 short ones out to its length."""
+    order = sorted(range(len(lengths)), key=lambda i: lengths[i])
+    return [order[i : i + batch] for i in range(0, len(order), batch)]
 
 
 def reader_text(title: str, section: str, sentences: Sequence[str]) -> str:
@@ -83,7 +94,11 @@ class OnnxReader:
         session = onnxruntime.InferenceSession(
             str(self.folder / "model.onnx"), options, providers=["CPUExecutionProvider"]
         )
-        tokenizer = configured(Tokenizer.from_file(str(self.folder / "tokenizer.json")))
+        tokenizer = Tokenizer.from_file(str(self.folder / "tokenizer.json"))
+        # The length it was trained and exported at (older records: the default).
+        tokenizer.enable_truncation(
+            max_length=int(self.meta.get("max_tokens", MAX_TOKENS)), strategy="only_second"
+        )
         self._loaded = (session, tokenizer)
 
     def read(self, question: str, texts: Sequence[str]) -> list[Reading]:
@@ -94,8 +109,13 @@ class OnnxReader:
         if not texts:
             return []
         session, tokenizer = self._loaded
-        probabilities = session.run(None, pair_inputs(tokenizer, question, texts))[0]
-        return [Reading(float(p[0]), float(p[1])) for p in probabilities]
+        encodings = tokenizer.encode_batch([(question, t) for t in texts])
+        readings: list[Reading] = [Reading(0.0, 0.0)] * len(texts)
+        for group in by_length([len(e.ids) for e in encodings]):
+            probabilities = session.run(None, _padded([encodings[i] for i in group]))[0]
+            for i, p in zip(group, probabilities, strict=True):
+                readings[i] = Reading(float(p[0]), float(p[1]))
+        return readings
 
 
 def check_reader(folder: Path) -> dict[str, Any]:

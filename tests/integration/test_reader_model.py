@@ -88,3 +88,14 @@ def test_the_reader_s_scores_are_in_ask_json_and_decide(real: Runtime) -> None:
     assert first["decided_by"] == "reader" and first["answered"]
     assert all(0.0 <= c["reader"] <= 1.0 for c in first["citations"])
     assert not second["answered"] and second["decided_by"] == "reader"
+
+
+def test_batching_by_length_keeps_each_pair_s_score_and_order(reader: OnnxReader) -> None:
+    # Serving groups pairs of similar length into small batches (padding costs as much as
+    # text); every pair must come back in its own place with the score it has alone.
+    texts = [ANSWERS, UNRELATED, TOPIC] * 4 + [UNRELATED + " " + TOPIC * 3]
+    together = reader.read(QUESTION, texts)
+    alone = [reader.read(QUESTION, [t])[0] for t in texts]
+    for a, b in zip(together, alone, strict=True):
+        assert a.answers == pytest.approx(b.answers, abs=2e-3)
+        assert a.topic == pytest.approx(b.topic, abs=2e-3)

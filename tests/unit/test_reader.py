@@ -121,3 +121,39 @@ def test_the_reader_cannot_be_used_before_warm_up(tmp_path: Path) -> None:
 
     with pytest.raises(EmbedderNotReadyError):
         OnnxReader(tmp_path).read("q", ["text"])
+
+
+def test_a_reported_belief_never_leads_even_when_the_reader_prefers_it() -> None:
+    # Inspectors' "some staff believed ..." is guidance reporting a mistake, not the answer:
+    # the reader's best sentence is skipped when the answerer's rule says it may not lead.
+    from bot.answering.reading import best_sentence
+    from bot.records import Chunk
+
+    chunk = Chunk(
+        id="c1",
+        text=(
+            "Some staff believed a second plan was not allowed. "
+            "A second plan is allowed when the risk returns."
+        ),
+        source="plans.md",
+        title="Plans",
+        kind=Kind.GUIDANCE,
+        heading_path=("Plans", "Second plans"),
+        paragraph=None,
+        date=None,
+        review_due=None,
+    )
+    reader = FakeReader(answers="second plan")  # both sentences hold it: the first wins a tie
+    assert best_sentence(reader, "second plan allowed?", chunk) == 0
+    believed = best_sentence(
+        reader, "second plan allowed?", chunk, may_lead=lambda s: "believed" not in s
+    )
+    assert believed == 1
+
+
+def test_pairs_are_batched_with_pairs_of_similar_length() -> None:
+    from bot.retrieval.reader import by_length
+
+    groups = by_length([50, 10, 40, 20, 30], batch=2)
+    assert groups == [[1, 3], [4, 2], [0]]
+    assert sorted(i for g in groups for i in g) == [0, 1, 2, 3, 4]

@@ -165,8 +165,10 @@ def format_bench(r: dict[str, Any]) -> str:
         x = r["reader"]
         torch_part = (
             f"; the same model in torch at full precision {x['torch_fp32_ms']['p50']} ms "
-            f"({x['torch_over_onnx_p50']}x the int8 ONNX graph)"
-            if "torch_fp32_ms" in x
+            f"({x['torch_fp32_over_onnx_p50']}x the int8 ONNX graph), through "
+            f"sentence-transformers' CrossEncoder {x['cross_encoder_ms']['p50']} ms "
+            f"({x['cross_encoder_over_onnx_p50']}x)"
+            if "cross_encoder_ms" in x
             else "; torch not measured (the training run's weights are not on this machine)"
         )
         lines += [

@@ -5,7 +5,8 @@
 
 Each run writes `.cache/reader/<design>-<share>/` (`distilled<layers>-<share>/` for a student;
 weights, and `dev.json` with the dev-split figures). A student needs the full cross-encoder's
-run (`cross-1`) first: it starts from that model's own blocks and head. `export.py` turns the chosen one into the shipped ONNX model."""
+run (`cross-1`) first: it starts from that model's own blocks and head. `export.py` turns the
+chosen one into the shipped ONNX model."""
 
 from __future__ import annotations
 
