@@ -69,7 +69,9 @@ def export(run: str, out: Path = MODELS) -> dict[str, object]:
             opset_version=OPSET,
             dynamo=False,
         )
-        tokenizer.enable_truncation(max_length=MAX_TOKENS, strategy="only_second")
+        made = json.loads((RUNS / run / "dev.json").read_text(encoding="utf-8"))
+        max_tokens = int(made.get("max_tokens", MAX_TOKENS))
+        tokenizer.enable_truncation(max_length=max_tokens, strategy="only_second")
         _, dev = load_examples()
         sample = [e for e in dev if not e.sentence][:400] + [e for e in dev if e.sentence][:200]
         full_scores = _scores(full, tokenizer, sample)
@@ -89,9 +91,9 @@ def export(run: str, out: Path = MODELS) -> dict[str, object]:
         meta = {
             "format": READER_FORMAT,
             "labels": ["answers", "topic", "unrelated"],
-            "max_tokens": MAX_TOKENS,
+            "max_tokens": max_tokens,
             "run": run,
-            "dev": json.loads((RUNS / run / "dev.json").read_text(encoding="utf-8")),
+            "dev": made,
             "quantised": {
                 "method": method,
                 "pairs": len(sample),

@@ -66,13 +66,13 @@ def _batches(items: Sequence[Example], size: int, *, shuffle: bool) -> Iterator[
         yield [items[i] for i in chunk]
 
 
-def _encode(tokenizer, batch: list[Example]) -> dict[str, torch.Tensor]:  # type: ignore[no-untyped-def]
+def _encode(tokenizer, batch: list[Example], max_tokens: int) -> dict[str, torch.Tensor]:  # type: ignore[no-untyped-def]
     return dict(
         tokenizer(
             [e.question for e in batch],
             [e.text for e in batch],
             truncation="only_second",
-            max_length=MAX_TOKENS,
+            max_length=max_tokens,
             padding=True,
             return_tensors="pt",
         )
@@ -87,6 +87,7 @@ def train_cross(
     teacher: dict[tuple[str, str], list[float]] | None = None,
     start: Path | None = None,
     lr: float = 3e-5,
+    max_tokens: int = MAX_TOKENS,
 ) -> tuple[CrossReader, object]:
     source = str(start / "encoder") if start else resolve_model_path("all-MiniLM-L6-v2")
     tokenizer = AutoTokenizer.from_pretrained(source)
@@ -104,7 +105,7 @@ def train_cross(
         model.train()
         total, count = 0.0, 0
         for batch in _batches(train, BATCH, shuffle=True):
-            logits = model(**_encode(tokenizer, batch))
+            logits = model(**_encode(tokenizer, batch, max_tokens))
             gold = torch.tensor([e.label for e in batch])
             loss = F.cross_entropy(logits, gold, weight=weights)
             if teacher is not None:  # distillation: match the teacher's distribution too
@@ -125,12 +126,14 @@ def train_cross(
 
 
 @torch.no_grad()
-def cross_probabilities(model: CrossReader, tokenizer, items: list[Example]) -> np.ndarray:  # type: ignore[no-untyped-def]
+def cross_probabilities(  # type: ignore[no-untyped-def]
+    model: CrossReader, tokenizer, items: list[Example], *, max_tokens: int = MAX_TOKENS
+) -> np.ndarray:
     model.eval()
     out = np.zeros((len(items), 3), dtype=np.float32)
     index = {id(e): i for i, e in enumerate(items)}
     for batch in _batches(items, 64, shuffle=False):
-        probs = F.softmax(model(**_encode(tokenizer, batch)), -1).numpy()
+        probs = F.softmax(model(**_encode(tokenizer, batch, max_tokens)), -1).numpy()
         for e, p in zip(batch, probs, strict=True):
             out[index[id(e)]] = p
     return out
@@ -194,7 +197,12 @@ def dev_figures(items: list[Example], probs: np.ndarray) -> dict[str, float]:
 
 
 def run(
-    design: str, *, share: float, epochs: int | None, layers: int = 3
+    design: str,
+    *,
+    share: float,
+    epochs: int | None,
+    layers: int = 3,
+    max_tokens: int = MAX_TOKENS,
 ) -> dict[str, object]:
     seeded()
     train, dev = load_examples(share=share)
@@ -211,16 +219,22 @@ def run(
         if design == "distilled":
             teacher, start, student = _teacher_scores(train), RUNS / TEACHER, layers
         model, tokenizer = train_cross(
-            train, epochs=epochs or 2, layers=student, teacher=teacher, start=start
+            train,
+            epochs=epochs or 2,
+            layers=student,
+            teacher=teacher,
+            start=start,
+            max_tokens=max_tokens,
         )
         model.encoder.save_pretrained(folder / "encoder")
         tokenizer.save_pretrained(folder / "encoder")  # type: ignore[attr-defined]
         torch.save(model.head.state_dict(), folder / "head.pt")
-        probs = cross_probabilities(model, tokenizer, dev)
+        probs = cross_probabilities(model, tokenizer, dev, max_tokens=max_tokens)
     result = {
         "design": design,
         "layers": layers if design == "distilled" else (None if design == "head" else 6),
         "share": share,
+        "max_tokens": max_tokens,
         "train_examples": len(train),
         "train_seconds": round(time.time() - started, 1),
         "dev": dev_figures(dev, probs),
@@ -265,8 +279,17 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--share", type=float, default=1.0)
     parser.add_argument("--epochs", type=int)
     parser.add_argument("--layers", type=int, default=3, help="a student's blocks (distilled)")
+    parser.add_argument(
+        "--max-tokens", type=int, default=MAX_TOKENS, help="question and passage cut to this"
+    )
     args = parser.parse_args(argv)
-    run(args.design, share=args.share, epochs=args.epochs, layers=args.layers)
+    run(
+        args.design,
+        share=args.share,
+        epochs=args.epochs,
+        layers=args.layers,
+        max_tokens=args.max_tokens,
+    )
 
 
 if __name__ == "__main__":
