@@ -20,7 +20,7 @@ from bot.ingest.metadata import (
     letter_date,
     local_authority,
 )
-from bot.ingest.structure import heading_key
+from bot.ingest.structure import heading_key, lone_heading
 from bot.records import Block, Document, Kind
 
 # Files in the knowledge folder that are settings, not documents.
@@ -154,10 +154,17 @@ def _title_from_name(path: Path) -> str:
 
 def without_repeated_headings(blocks: list[Block]) -> list[Block]:
     """Drop blocks that only repeat a heading of the document (contents entries that escaped
-    as paragraphs, a heading echoed as the first line of its section): a heading is never a
-    passage on its own."""
+    as paragraphs, a heading echoed as the first line of its section) or are shaped as a
+    heading or a box label with nothing under them: a heading is never a passage on its own,
+    whatever the format. List items and table rows are kept: a short item is still a fact."""
     headings = {heading_key(h) for b in blocks for h in b.heading_path}
-    return [b for b in blocks if heading_key(b.text) not in headings and not _contents_run(b.text)]
+    return [
+        b
+        for b in blocks
+        if heading_key(b.text) not in headings
+        and not _contents_run(b.text)
+        and (b.list_item or b.standalone or not lone_heading(b.text))
+    ]
 
 
 def _contents_run(text: str) -> bool:

@@ -17,6 +17,7 @@ from typing import Literal
 
 from bot.ingest.dates import find_dates
 from bot.ingest.formats.outline import Outline
+from bot.ingest.formats.tables import row_texts
 from bot.records import Block
 from bot.text import split_sentences, squash
 
@@ -68,6 +69,15 @@ _CLUTTER_HEADING = re.compile(
     re.I,
 )
 
+# Labels of a box or a table in a procedure ("AMENDMENT", "Table 1: Timescales"): never a
+# heading, so never the name of the section below them. ("This chapter was updated in ..."
+# boxes are dates, taken out before this; "Related chapters" boxes are _CLUTTER_HEADING.)
+_LABEL = re.compile(
+    r"^(?:amendments?|amended|recent (?:amendments|changes)|changes? to this (?:chapter|procedure)"
+    r"|updates?|important|(?:please )?note|(?:table|figure|diagram) \d{1,3}\b.*)\s*:?$",
+    re.I,
+)
+
 
 @dataclass(frozen=True)
 class Line:
@@ -80,6 +90,7 @@ class Line:
     number: int | None = None  # a numbered list item's own number
     bold: bool = False  # the whole line is bold (a heading typed as a bold paragraph)
     full_width: bool = False  # a PDF line that reaches the margin: the paragraph goes on
+    under: int = 0  # pasted text below a heading mark of this level: its headings nest in it
 
 
 def numbered_heading(text: str) -> int | None:
@@ -123,6 +134,17 @@ def is_clutter(text: str) -> bool:
 
 def is_clutter_heading(text: str) -> bool:
     return bool(_CLUTTER_HEADING.match(_strip_number(text)))
+
+
+def is_label(text: str) -> bool:
+    return bool(_LABEL.match(_strip_number(text)))
+
+
+def lone_heading(text: str) -> bool:
+    """Whether a paragraph is only a heading or a label: never a passage on its own. A short
+    line with a colon inside says something ("Applies to: all social work teams")."""
+    plain = plain_heading(text) and ":" not in text
+    return is_label(text) or numbered_heading(text) is not None or plain
 
 
 def is_contents_title(text: str) -> bool:
@@ -251,6 +273,11 @@ class _Recovery:
         if line.kind == "heading":
             numbered = numbered_heading(text)
             return numbered or line.level or 1
+        found = self._found_level(text, line)
+        return None if found is None else found + line.under
+
+    def _found_level(self, text: str, line: Line) -> int | None:
+        """The level of a heading the document did not mark, from its shape."""
         if line.kind in ("item", "row") or self._wraps_on(line):
             return None
         if (numbered := numbered_heading(text)) is not None:
@@ -271,6 +298,8 @@ class _Recovery:
         return line.kind == "raw" and self.next is not None and after[:1].islower()
 
     def heading(self, level: int, text: str) -> None:
+        if is_label(text):
+            return  # the box's text stays in the section it sits in
         if is_contents_title(text):
             self.in_contents = True
             return
@@ -351,7 +380,7 @@ class _Recovery:
 def recover(lines: Iterable[Line]) -> Recovered:
     """Blocks under their headings, from what a reader saw, in reading order."""
     state = _Recovery()
-    queue, letterhead = _letter_body(list(lines))
+    queue, letterhead = _letter_body(_tab_tables(list(lines)))
     for i, line in enumerate(queue):
         state.next = queue[i + 1] if i + 1 < len(queue) else None
         state.feed(line)
@@ -361,6 +390,31 @@ def recover(lines: Iterable[Line]) -> Recovered:
     return Recovered(
         state.blocks, title, letterhead, reviewed=state.reviewed, review_due=state.review_due
     )
+
+
+def _tab_tables(lines: list[Line]) -> list[Line]:
+    """Tables pasted as text, one row a line with its cells between tabs: a run of two or more
+    such lines becomes table rows, each with its header cells, as in Word and HTML. Read as
+    lines, a row would be taken for a heading and name the text below the table."""
+    out: list[Line] = []
+    run: list[Line] = []
+    for line in [*lines, Line("")]:
+        if line.kind == "raw" and sum(bool(cell) for cell in _cells(line.text)) >= 2:
+            run.append(line)
+            continue
+        if len(run) >= 2:
+            rows = row_texts([_cells(row.text) for row in run])
+            out += [Line(text, "row", page=run[0].page) for text in rows]
+        else:
+            out += run
+        run = []
+        out.append(line)
+    return out[:-1]
+
+
+def _cells(text: str) -> list[str]:
+    """A row's cells by position, empty ones kept so each stays under its header."""
+    return [cell.strip() for cell in text.strip(" \n").split("\t")] if "\t" in text else []
 
 
 # A line naming who publishes the document, above its title ("Westmere Children's Services

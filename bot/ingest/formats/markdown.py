@@ -1,7 +1,13 @@
-"""Markdown with optional YAML front matter: headings, paragraphs and numbered list items."""
+"""Markdown with optional YAML front matter: headings, paragraphs and numbered list items.
+
+Manual text pasted into a .md file without heading marks is not Markdown's structure: its
+"1. Introduction" is a heading, not a one-item list. Such stretches are read line by line,
+exactly as a .txt file is (`_pasted` decides which)."""
 
 from __future__ import annotations
 
+import dataclasses
+import itertools
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -11,9 +17,9 @@ import yaml
 from markdown_it import MarkdownIt
 
 from bot.ingest.formats import Parsed, UnreadableFile
-from bot.ingest.formats.plaintext import decode
+from bot.ingest.formats.plaintext import decode, text_lines
 from bot.ingest.safe_yaml import load_yaml
-from bot.ingest.structure import Line, recover
+from bot.ingest.structure import Line, bullet, numbered_heading, recover
 from bot.text import squash
 
 _md = MarkdownIt("commonmark")
@@ -22,7 +28,7 @@ _md = MarkdownIt("commonmark")
 def read(raw: bytes) -> Parsed:
     meta, body = _split_front_matter(decode(raw))
     h1: list[str] = []
-    recovered = recover(_lines(_md.parse(body), h1))
+    recovered = recover(_stretches(body, h1))
     parsed = Parsed.recovered(recovered, meta, h1[0] if h1 else None)
     parsed.declared = bool(meta)
     return parsed
@@ -45,6 +51,72 @@ def _split_front_matter(text: str) -> tuple[dict[str, Any], str]:
     if not isinstance(post.metadata, dict):
         raise UnreadableFile("its front matter is not a list of 'name: value' lines")
     return dict(post.metadata), post.content
+
+
+def _stretches(body: str, h1: list[str]) -> Iterator[Line]:
+    """The document stretch by stretch, a stretch being a top-level heading mark and the text
+    up to the next one (the text before the first is a stretch without one). Each is read as
+    Markdown, or as pasted text when `_pasted` says so; a heading mark is always kept."""
+    tokens = _md.parse(body)
+    # Source lines as markdown-it counts them in its token maps (only \n and \r end a line).
+    source = re.sub(r"\r\n?", "\n", body).split("\n")
+    starts = [i for i, t in enumerate(tokens) if t.type == "heading_open" and t.level == 0]
+    for start, end in itertools.pairwise([*sorted({0, *starts}), len(tokens)]):
+        mark = tokens[start : start + 3] if start in starts else []  # heading open, text, close
+        first = _lines_of(mark[0])[1] if mark else 0
+        last = _lines_of(tokens[end])[0] if end < len(tokens) else len(source)
+        if _pasted(source[first:last], marked=bool(starts)):
+            marks = list(_lines(mark, h1))  # none for an H1: it is the title, not a level
+            yield from marks
+            under = (marks[0].level or 0) if marks else 0
+            yield from _pasted_lines(source[first:last], under=under)
+        else:
+            yield from _lines(tokens[start:end], h1)
+
+
+def _lines_of(heading_open: Any) -> tuple[int, int]:
+    """The source lines a heading mark takes: its first, and the one after it."""
+    first, after = heading_open.map or (0, 0)
+    return int(first), int(after)
+
+
+def _pasted(lines: list[str], *, marked: bool) -> bool:
+    """Whether a stretch is manual text pasted without Markdown's marks, to be read as a .txt
+    file is. It is when the document has no heading marks at all. In one with marks, it is
+    when the stretch holds a numbered heading with its text on the very next line
+    ("1. Introduction" / "A core group is ..."), which Markdown reads as a one-item list with
+    the text folded into it; Markdown's own lists never look like that: their items follow
+    one another or a blank line."""
+    if not marked:
+        return True
+    texts = [_plain_line(line).strip() for line in lines]
+    return any(
+        numbered_heading(text) is not None and _starts_prose(after)
+        for text, after in itertools.pairwise(texts)
+    )
+
+
+def _starts_prose(text: str) -> bool:
+    return (
+        text[:1].isupper()
+        and bullet(text) is None
+        and numbered_heading(text) is None
+        and not re.match(r"\d{1,3}[.)]\s", text)
+    )
+
+
+def _pasted_lines(lines: list[str], *, under: int) -> Iterator[Line]:
+    """Lines as the plain-text reader gives them, with inline marks (emphasis, links) read;
+    the headings found in them sit below the mark (`under`) the stretch follows."""
+    for line in text_lines("\n".join(_plain_line(line) for line in lines)):
+        yield dataclasses.replace(line, under=under)
+
+
+def _plain_line(line: str) -> str:
+    """A source line's inline Markdown read, keeping a leading "*" or "-" list marker."""
+    marker = re.match(r"\s*(?:[-*+](?=\s))?", line)
+    cut = marker.end() if marker else 0
+    return line[:cut] + _plain_inline(line[cut:])
 
 
 def _lines(tokens: list[Any], h1: list[str]) -> Iterator[Line]:

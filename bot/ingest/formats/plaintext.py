@@ -3,6 +3,8 @@ lines as headings, bullet characters as list items (bot/ingest/structure.py)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from bot.ingest.formats import Parsed, UnreadableFile
 from bot.ingest.structure import Line, recover
 
@@ -20,5 +22,9 @@ def decode(raw: bytes) -> str:
 
 
 def read(raw: bytes) -> Parsed:
-    text = decode(raw).replace("\f", "\n\n")
-    return Parsed.recovered(recover(Line(line) for line in text.splitlines()), {})
+    return Parsed.recovered(recover(text_lines(decode(raw))), {})
+
+
+def text_lines(text: str) -> Iterator[Line]:
+    """Plain text as raw Lines; a page break (form feed) ends the paragraph."""
+    return (Line(line) for line in text.replace("\f", "\n\n").splitlines())
