@@ -230,7 +230,7 @@ def run(
         tokenizer.save_pretrained(folder / "encoder")  # type: ignore[attr-defined]
         torch.save(model.head.state_dict(), folder / "head.pt")
         probs = cross_probabilities(model, tokenizer, dev, max_tokens=max_tokens)
-    result = {
+    result: dict[str, object] = {
         "design": design,
         "layers": layers if design == "distilled" else (None if design == "head" else 6),
         "share": share,
