@@ -12,7 +12,9 @@ PracticeBotError
 ├── IndexValidationError a new version failed its checks and was not made current
 ├── IndexWriteError      the index folder cannot be written (permissions, full disk)
 ├── EmbedderNotReadyError  the model was used before warm_up()
-└── QuestionError        the question is empty or unusable
+├── QuestionError        the question is empty or unusable
+└── StoreError           the database refused one piece of work
+    └── StateUnavailableError  the shared database cannot be reached in time
 """
 
 from __future__ import annotations
@@ -69,3 +71,12 @@ class EmbedderNotReadyError(PracticeBotError):
 
 class QuestionError(PracticeBotError):
     """The question cannot be answered as typed (empty); seen by the asker."""
+
+
+class StoreError(PracticeBotError):
+    """The database (PostgreSQL) refused one piece of work; seen by the admin in the log."""
+
+
+class StateUnavailableError(StoreError):
+    """The shared database cannot be reached, or did not answer in time; seen by the admin at
+    start-up, and in the log while serving."""

@@ -80,9 +80,9 @@ class Runtime:
 
     def purge_daily(self) -> threading.Thread:
         """Delete usage older than the retention period now, and once a day after."""
-        from bot.stores.usage import UsageStore
+        from bot.stores.backends import usage_store
 
-        store = UsageStore(self.settings.usage_db)
+        store = usage_store(self.settings)
 
         def purge() -> None:
             deleted = store.purge(older_than_days=self.settings.retention_days)
@@ -156,7 +156,17 @@ def build(
     progress: bool = False,
     on_progress: Progress | None = None,
 ) -> BuildReport:
-    """A new index version from the knowledge folder, as the settings say to build it."""
+    """A new index version from the knowledge folder, as the settings say to build it; with
+    a shared database, one build at a time across every worker (IndexBusyError otherwise)."""
+    from bot.stores.backends import rebuild_lock
+
+    with rebuild_lock(settings):
+        return _build_index(settings, embedder, progress=progress, on_progress=on_progress)
+
+
+def _build_index(
+    settings: Settings, embedder: Embedder, *, progress: bool, on_progress: Progress | None
+) -> BuildReport:
     return build_index(
         settings.knowledge_dir,
         settings.index_dir,

@@ -183,6 +183,14 @@ class Settings(BaseSettings):
         default=False,
         description="Keep question text in the usage store (off: only a keyed hash is kept).",
     )
+    database_url: SecretStr | None = Field(
+        default=None,
+        description="postgresql://user:password@host:port/db: shared state, usage, feedback "
+        "and audit in PostgreSQL, for several workers (unset: in memory and SQLite files in "
+        "data_dir, for one process). A secret: it holds the password and is never logged; "
+        "its scheme is checked when the stores open (bot/stores/backends.py), because a "
+        "validation error here would print the value.",
+    )
 
     @field_validator("case_reference_patterns")
     @classmethod

@@ -9,6 +9,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.stores.sql import STORE_ERRORS, Connection
 from bot.stores.sqlite import connect, owner_only
 
 log = logging.getLogger(__name__)
@@ -37,6 +38,9 @@ class AuditEntry:
 
 
 class AuditLog:
+    """One SQLite file; PostgresAuditLog (bot/stores/postgres_stores.py) keeps the same log
+    in PostgreSQL."""
+
     def __init__(self, path: Path) -> None:
         self.path = path
         try:
@@ -47,7 +51,7 @@ class AuditLog:
         except (OSError, sqlite3.Error) as exc:  # recording will fail loudly in the log
             log.error("audit log %s is unusable: %s", path, exc)
 
-    def _connect(self) -> AbstractContextManager[sqlite3.Connection]:
+    def _connect(self) -> AbstractContextManager[Connection]:
         return connect(self.path, timeout=5.0)
 
     def record(
@@ -69,7 +73,7 @@ class AuditLog:
                     "VALUES (?, ?, ?, ?, ?, ?)",
                     row,
                 )
-        except sqlite3.Error as exc:
+        except STORE_ERRORS as exc:
             log.error("audit log: could not record %s by %s (%s)", action, actor, exc)
 
     def entries(self, *, limit: int = 50) -> list[AuditEntry]:

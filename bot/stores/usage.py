@@ -19,12 +19,14 @@ import secrets
 import sqlite3
 import uuid
 from collections import Counter
-from contextlib import AbstractContextManager
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.errors import ConfigError
 from bot.records import Answer
+from bot.stores.sql import STORE_ERRORS, Connection
 from bot.stores.sqlite import connect, owner_only
 from bot.text import without_controls
 
@@ -125,7 +127,9 @@ class AnswerRecord:
 
 
 class UsageStore:
-    """One SQLite file; a short-lived connection per call, so any thread may use it."""
+    """One SQLite file; a short-lived connection per call, so any thread may use it. The
+    same store on PostgreSQL, for several workers, is PostgresUsageStore
+    (bot/stores/postgres_stores.py): only where it connects differs."""
 
     def __init__(self, path: Path, *, store_text: bool = False) -> None:
         self.path = path
@@ -144,8 +148,20 @@ class UsageStore:
             self._key = secrets.token_bytes(32)
             log.error("usage store unusable, answers will not be recorded: %s", self.broken)
 
-    def _connect(self) -> AbstractContextManager[sqlite3.Connection]:
+    def _connect(self) -> AbstractContextManager[Connection]:
         return connect(self.path, timeout=2.0, wal=True)
+
+    @contextmanager
+    def _transaction(self) -> Iterator[Connection]:
+        """One unit of work that commits whole or not at all."""
+        with connect(self.path, timeout=2.0, wal=True) as db:
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                yield db
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+            db.execute("COMMIT")
 
     def digest(self, text: str) -> str:
         normalised = " ".join(text.lower().split())
@@ -190,7 +206,7 @@ class UsageStore:
                     "lead_text, audience) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     row,
                 )
-        except sqlite3.Error as exc:
+        except STORE_ERRORS as exc:
             log.warning("usage store: answer %s not recorded (%s)", answer_id, exc)
         return answer_id
 
@@ -205,7 +221,7 @@ class UsageStore:
                 row = db.execute(
                     f"SELECT user_hash, {AUDIENCE} FROM answers WHERE id = ?", (answer_id,)
                 ).fetchone()
-        except sqlite3.Error as exc:
+        except STORE_ERRORS as exc:
             log.warning("usage store: could not read answer %s (%s)", answer_id, exc)
             return None
         return row is None or row[1] == CHANNEL or row[0] == self.digest(user_id)
@@ -252,7 +268,7 @@ class UsageStore:
                     (answer_id, self.digest(user_id), verdict, _now(), reason, comment),
                 )
             return True
-        except sqlite3.Error as exc:
+        except STORE_ERRORS as exc:
             log.warning("usage store: feedback on %s not recorded (%s)", answer_id, exc)
             return False
 
@@ -263,15 +279,13 @@ class UsageStore:
         cutoff = (dt.datetime.now(dt.UTC) - dt.timedelta(days=older_than_days)).isoformat(
             timespec="seconds"
         )
-        with self._connect() as db:
-            db.execute("BEGIN IMMEDIATE")
+        with self._transaction() as db:
             db.execute(
                 "DELETE FROM feedback WHERE created_at < ? OR answer_id IN "
                 "(SELECT id FROM answers WHERE created_at < ?)",
                 (cutoff, cutoff),
             )
             deleted = db.execute("DELETE FROM answers WHERE created_at < ?", (cutoff,)).rowcount
-            db.execute("COMMIT")
         return int(deleted)
 
     def summary(self, *, limit: int = 10) -> UsageSummary:
@@ -331,7 +345,7 @@ class UsageStore:
             ).fetchall()
             return [self._record(db, row) for row in rows]
 
-    def _record(self, db: sqlite3.Connection, row: tuple[str, ...]) -> AnswerRecord:
+    def _record(self, db: Connection, row: tuple[str, ...]) -> AnswerRecord:
         answer_id, created, surface, outcome, version, lead, citations, chunk_ids, text = row
         feedback = db.execute(
             "SELECT verdict, reason, comment FROM feedback WHERE answer_id = ? ORDER BY created_at",
