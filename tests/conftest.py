@@ -87,3 +87,37 @@ def run(settings: Settings, monkeypatch: pytest.MonkeyPatch, tmp_path: Path):  #
         return CliRunner().invoke(cli, list(args), input=stdin, catch_exceptions=False)
 
     return invoke
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster():  # type: ignore[no-untyped-def]
+    """A private PostgreSQL server on 127.0.0.1 for the session (tests/fakes/postgres.py):
+    skipped where the server is not installed, a failure where PRACTICE_BOT_REQUIRE_POSTGRES=1."""
+    from tests.fakes.postgres import REQUIRED, Unavailable, start_cluster
+
+    try:
+        cluster = start_cluster()
+    except Unavailable as exc:
+        if REQUIRED:
+            pytest.fail(f"PRACTICE_BOT_REQUIRE_POSTGRES=1, but {exc}")
+        pytest.skip(f"no PostgreSQL to test against: {exc}")
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture
+def postgres_url(postgres_cluster) -> str:  # type: ignore[no-untyped-def]
+    """The URL of a new, empty database in the test cluster."""
+    return str(postgres_cluster.create_database())
+
+
+@pytest.fixture(params=["embedded", "postgres"])
+def backend(request: pytest.FixtureRequest, tmp_path: Path):  # type: ignore[no-untyped-def]
+    """Each store test runs on both backends: memory and SQLite, then PostgreSQL
+    (tests/fakes/stores.py)."""
+    from tests.fakes.stores import Backend
+
+    url = request.getfixturevalue("postgres_url") if request.param == "postgres" else None
+    backend = Backend(tmp_path, url)
+    yield backend
+    backend.close()

@@ -46,7 +46,7 @@ class AuditLog:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             owner_only(path)
-            with self._connect() as db:
+            with connect(path, timeout=5.0) as db:
                 db.executescript(SCHEMA)
         except (OSError, sqlite3.Error) as exc:  # recording will fail loudly in the log
             log.error("audit log %s is unusable: %s", path, exc)

@@ -139,7 +139,7 @@ class UsageStore:
             path.parent.mkdir(parents=True, exist_ok=True)
             owner_only(path)
             self._key = _load_or_create_key(path.with_suffix(".key"))
-            with self._connect() as db:
+            with connect(path, timeout=2.0, wal=True) as db:
                 db.executescript(SCHEMA)
                 _add_missing_columns(db)
         except (OSError, ValueError, sqlite3.Error) as exc:

@@ -1,9 +1,13 @@
+"""The usage store: tests that take `backend` run on SQLite and on PostgreSQL (the same rules
+for personal data, retention and feedback on both); the rest are about SQLite files."""
+
 import datetime as dt
 import sqlite3
 from pathlib import Path
 
 from bot.records import Answer, Chunk, Hit, Kind, Outcome, Passage
 from bot.stores.usage import UsageStore
+from tests.fakes.stores import Backend
 
 
 def _answer(question: str, *, answered: bool = True) -> Answer:
@@ -27,27 +31,36 @@ def _answer(question: str, *, answered: bool = True) -> Answer:
     )
 
 
-def test_questions_and_users_are_stored_as_keyed_hashes_only(tmp_path: Path) -> None:
-    store = UsageStore(tmp_path / "usage.sqlite3")
+def test_questions_and_users_are_stored_as_keyed_hashes_only(backend: Backend) -> None:
+    store = backend.usage()
     store.record_answer(
         _answer("Can Jayden Smith go on a second plan?"), user_id="U123", surface="dm"
     )
-    dump = "\n".join(sqlite3.connect(tmp_path / "usage.sqlite3").iterdump())
+    dump = backend.dump()
     assert "Jayden" not in dump and "U123" not in dump
+    assert store.digest("U123") in dump  # the user, as a keyed hash
     assert store.digest("second  PLAN") == store.digest("second plan")
-    assert UsageStore(tmp_path / "usage.sqlite3").digest("x") == store.digest("x")  # key persists
+    # The key persists, and every worker opening the store hashes alike.
+    assert backend.usage().digest("x") == store.digest("x")
+
+
+def test_the_key_file_is_the_owners_alone(tmp_path: Path) -> None:
+    UsageStore(tmp_path / "usage.sqlite3")
     assert oct((tmp_path / "usage.key").stat().st_mode)[-3:] == "600"
 
 
-def test_text_is_kept_only_when_turned_on(tmp_path: Path) -> None:
-    store = UsageStore(tmp_path / "usage.sqlite3", store_text=True)
+def test_text_is_kept_only_when_turned_on(backend: Backend) -> None:
+    backend.usage().record_answer(_answer("first plan?"), user_id="U1", surface="dm")
+    assert "first plan?" not in backend.dump()
+    store = backend.usage(store_text=True)
     answer_id = store.record_answer(_answer("second plan?"), user_id="U1", surface="dm")
     store.record_verdict(answer_id, user_id="U1", helpful=False)
     assert store.summary().most_unhelpful[0].question == "second plan?"
+    assert "second plan?" in backend.dump()
 
 
-def test_summary_counts_verdicts_abstentions_and_citations(tmp_path: Path) -> None:
-    store = UsageStore(tmp_path / "usage.sqlite3")
+def test_summary_counts_verdicts_abstentions_and_citations(backend: Backend) -> None:
+    store = backend.usage()
     first = store.record_answer(_answer("a"), user_id="U1", surface="dm")
     store.record_answer(_answer("b", answered=False), user_id="U1", surface="dm")
     assert store.record_verdict(first, user_id="U1", helpful=True)
@@ -74,18 +87,22 @@ def test_a_locked_store_never_costs_the_answer(tmp_path: Path) -> None:
         blocker.execute("ROLLBACK")
 
 
-def test_purge_deletes_what_is_older_than_the_retention_period(tmp_path: Path) -> None:
-    store = UsageStore(tmp_path / "usage.sqlite3")
+def test_purge_deletes_what_is_older_than_the_retention_period(backend: Backend) -> None:
+    store = backend.usage()
     old = store.record_answer(_answer("old"), user_id="U1", surface="dm")
     store.record_verdict(old, user_id="U1", helpful=True)
     new = store.record_answer(_answer("new"), user_id="U1", surface="dm")
-    with sqlite3.connect(tmp_path / "usage.sqlite3") as db:
-        db.execute(
-            "UPDATE answers SET created_at = '2020-01-01T00:00:00+00:00' WHERE id = ?", (old,)
-        )
+    edge = store.record_answer(_answer("edge"), user_id="U1", surface="dm")
+    backend.sql("UPDATE answers SET created_at = '2020-01-01T00:00:00+00:00' WHERE id = ?", (old,))
+    just_inside = dt.datetime.now(dt.UTC) - dt.timedelta(days=89, hours=23)
+    backend.sql(
+        "UPDATE answers SET created_at = ? WHERE id = ?",
+        (just_inside.isoformat(timespec="seconds"), edge),
+    )
     assert store.purge(older_than_days=90) == 1
     summary = store.summary()
-    assert (summary.answers, summary.helpful) == (1, 0)
+    assert (summary.answers, summary.helpful) == (2, 0)
+    assert store.find_answers(old) == []
     assert store.record_verdict(new, user_id="U1", helpful=False)
 
 
@@ -122,8 +139,8 @@ def test_a_store_made_before_outcomes_gains_the_column_and_keeps_its_rows(tmp_pa
     assert store.summary().outcomes == {"answered": 1, "not_found": 1}
 
 
-def test_an_answer_is_kept_as_shown_and_found_by_its_id(tmp_path: Path) -> None:
-    store = UsageStore(tmp_path / "usage.sqlite3")
+def test_an_answer_is_kept_as_shown_and_found_by_its_id(backend: Backend) -> None:
+    store = backend.usage()
     answer_id = store.record_answer(
         _answer("Can Jayden Smith go on a second plan?"),
         user_id="U1",
@@ -143,12 +160,11 @@ def test_an_answer_is_kept_as_shown_and_found_by_its_id(tmp_path: Path) -> None:
     assert store.find_answers(answer_id[:8]) == [record]
     assert store.find_answers("ffffffff" if not answer_id.startswith("f") else "00000000") == []
     assert store.find_answers("%") == [] and store.find_answers("") == []
-    dump = "\n".join(sqlite3.connect(tmp_path / "usage.sqlite3").iterdump())
-    assert "Jayden" not in dump
+    assert "Jayden" not in backend.dump()
 
 
-def test_a_reason_is_stored_with_the_verdict_and_summarised(tmp_path: Path) -> None:
-    store = UsageStore(tmp_path / "usage.sqlite3")
+def test_a_reason_is_stored_with_the_verdict_and_summarised(backend: Backend) -> None:
+    store = backend.usage()
     first = store.record_answer(_answer("a"), user_id="U1", surface="dm")
     second = store.record_answer(_answer("b"), user_id="U1", surface="dm")
     assert store.record_verdict(first, user_id="U1", helpful=False)
@@ -201,28 +217,48 @@ def test_a_store_made_before_answer_records_gains_the_columns(tmp_path: Path) ->
     assert store.summary().reasons == {"other": 1}
 
 
-def test_control_codes_in_a_comment_are_not_stored(tmp_path: Path) -> None:
-    store = UsageStore(tmp_path / "usage.sqlite3", store_text=True)
+def test_control_codes_in_a_comment_are_not_stored(backend: Backend) -> None:
+    store = backend.usage(store_text=True)
     answer_id = store.record_answer(_answer("plan\x1b]0;title\x07?"), user_id="U1", surface="dm")
     assert store.record_reason(
         answer_id, user_id="U1", reason="other", comment="\x1b[2Jcleared\x07 the\nscreen\x9b"
     )
-    with sqlite3.connect(tmp_path / "usage.sqlite3") as db:
-        query = "SELECT a.question_text, f.comment FROM answers a JOIN feedback f"
-        stored = db.execute(query).fetchone()
-    assert stored == ("plan]0;title?", "[2Jcleared the\nscreen")
+    query = "SELECT a.question_text, f.comment FROM answers a JOIN feedback f ON true"
+    assert backend.sql(query) == [("plan]0;title?", "[2Jcleared the\nscreen")]
 
 
-def test_only_the_asker_may_judge_an_answer_shown_to_them_alone(tmp_path: Path) -> None:
-    store = UsageStore(tmp_path / "usage.sqlite3")
+def test_only_the_asker_may_judge_an_answer_shown_to_them_alone(backend: Backend) -> None:
+    store = backend.usage()
     private = store.record_answer(_answer("a"), user_id="U1", surface="command")
     public = store.record_answer(_answer("b"), user_id="U1", surface="mention", public=True)
     assert store.may_give_feedback(private, user_id="U1")
     assert store.may_give_feedback(private, user_id="U2") is False
     assert store.may_give_feedback(public, user_id="U2")
     assert store.may_give_feedback("unknown", user_id="U2")  # storing it fails instead
-    with sqlite3.connect(tmp_path / "usage.sqlite3") as db:  # rows from before the audience
-        db.execute("UPDATE answers SET audience = NULL")
-    db.close()
+    backend.sql("UPDATE answers SET audience = NULL")  # rows from before the audience was kept
     assert store.may_give_feedback(private, user_id="U2") is False  # a command: the asker's
     assert store.may_give_feedback(public, user_id="U2")  # a mention: the channel's
+
+
+def test_a_verdict_from_another_worker_lands_on_the_same_answer(backend: Backend) -> None:
+    """Two stores on one backend stand for two workers: feedback works on either."""
+    first, second = backend.usage(), backend.usage()
+    answer_id = first.record_answer(_answer("a"), user_id="U1", surface="command")
+    assert second.may_give_feedback(answer_id, user_id="U1")
+    assert second.may_give_feedback(answer_id, user_id="U2") is False
+    assert second.record_verdict(answer_id, user_id="U1", helpful=True)
+    assert first.summary().helpful == 1
+
+
+def test_the_audit_log_keeps_who_did_what_newest_first(backend: Backend) -> None:
+    audit = backend.audit()
+    audit.record(actor="cli:alice", action="rebuild", target="knowledge", result="ok")
+    audit.record(
+        actor="slack:U2", action="upload", target="a.md", result="refused", detail="not admin"
+    )
+    entries = audit.entries(limit=10)
+    assert [(e.actor, e.action, e.result, e.detail) for e in entries] == [
+        ("slack:U2", "upload", "refused", "not admin"),
+        ("cli:alice", "rebuild", "ok", ""),
+    ]
+    assert len(audit.entries(limit=1)) == 1
