@@ -94,7 +94,8 @@ def start_cluster() -> Cluster:
         try:
             shutil.chown(folder, user="postgres", group="postgres")
         except (LookupError, OSError) as exc:
-            raise Unavailable(f"running as root, and no postgres user to run the server: {exc}")
+            reason = f"running as root, and no postgres user to run the server: {exc}"
+            raise Unavailable(reason) from None
         as_user = ["runuser", "-u", "postgres", "--"]
     cluster = Cluster(bindir, folder, _free_port(), as_user)
     _run(cluster, "initdb", "-D", str(folder / "data"), "-U", "postgres", "-A", "trust",
