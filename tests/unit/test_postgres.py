@@ -70,13 +70,17 @@ def test_workers_starting_together_apply_each_migration_once(postgres_url: str) 
     assert _versions(postgres_url) == [m.version for m in MIGRATIONS]
 
 
-def test_a_database_that_cannot_be_reached_fails_fast_and_keeps_the_password() -> None:
+def test_a_database_that_cannot_be_reached_fails_fast_and_keeps_the_password(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level("DEBUG")
     url = SecretStr(f"postgresql://bot:hunter2@127.0.0.1:{_closed_port()}/practice")
     began = time.monotonic()
     with pytest.raises(StateUnavailableError) as caught:
         PostgresDatabase.open(url, connect_timeout=1)
     assert time.monotonic() - began < 10
     assert "hunter2" not in str(caught.value) and "hunter2" not in repr(caught.value)
+    assert "hunter2" not in caplog.text  # the pool logs its failed attempts, never the URL
 
 
 def test_a_url_that_is_not_postgresql_is_refused_without_repeating_it() -> None:
