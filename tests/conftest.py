@@ -93,14 +93,9 @@ def run(settings: Settings, monkeypatch: pytest.MonkeyPatch, tmp_path: Path):  #
 def postgres_cluster():  # type: ignore[no-untyped-def]
     """A private PostgreSQL server on 127.0.0.1 for the session (tests/fakes/postgres.py):
     skipped where the server is not installed, a failure where PRACTICE_BOT_REQUIRE_POSTGRES=1."""
-    from tests.fakes.postgres import REQUIRED, Unavailable, start_cluster
+    from tests.fakes.postgres import cluster_for_tests
 
-    try:
-        cluster = start_cluster()
-    except Unavailable as exc:
-        if REQUIRED:
-            pytest.fail(f"PRACTICE_BOT_REQUIRE_POSTGRES=1, but {exc}")
-        pytest.skip(f"no PostgreSQL to test against: {exc}")
+    cluster = cluster_for_tests()
     yield cluster
     cluster.stop()
 

@@ -20,6 +20,8 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
+
 # Read at import, before any test's fixture clears PRACTICE_BOT_* from the environment.
 REQUIRED = os.environ.get("PRACTICE_BOT_REQUIRE_POSTGRES") == "1"
 START_SECONDS = 60.0
@@ -81,6 +83,17 @@ class Cluster:
              "-t", "30", *args],
             capture_output=True, timeout=60, check=False,
         )  # fmt: skip
+
+
+def cluster_for_tests(*, required: bool = REQUIRED) -> Cluster:
+    """A started cluster; where none can start, the test is skipped with the reason, or,
+    when PostgreSQL is required (CI), failed."""
+    try:
+        return start_cluster()
+    except Unavailable as exc:
+        if required:
+            pytest.fail(f"PRACTICE_BOT_REQUIRE_POSTGRES=1, but {exc}")
+        pytest.skip(f"no PostgreSQL to test against: {exc}")
 
 
 def start_cluster() -> Cluster:

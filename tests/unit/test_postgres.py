@@ -193,3 +193,15 @@ def test_a_build_waits_for_no_one_while_another_worker_rebuilds(
         runtime_module.build(settings, FakeEmbedder())
     report = runtime_module.build(settings, FakeEmbedder())  # the lock is free again
     assert report.chunks > 0
+
+
+@pytest.mark.parametrize(("required", "outcome"), [(False, "skip"), (True, "fail")])
+def test_without_the_server_the_tests_skip_here_and_fail_in_ci(
+    monkeypatch: pytest.MonkeyPatch, required: bool, outcome: str
+) -> None:
+    from tests.fakes import postgres
+
+    monkeypatch.setattr(postgres, "server_binaries", lambda: None)
+    expected = pytest.fail.Exception if outcome == "fail" else pytest.skip.Exception
+    with pytest.raises(expected, match="server binaries"):
+        postgres.cluster_for_tests(required=required)
