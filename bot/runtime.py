@@ -101,6 +101,9 @@ class Runtime:
         marked not helpful, by topic, over the index version being served."""
         from bot.stores.usage import UsageStore
 
+        # Whole seconds, as the store keeps times: a report's period, carried in its buttons,
+        # then finds the same questions again (rounded up, so this second's are in).
+        since, until = (_whole_second(t) for t in (since, until))
         settings = self.settings
         store = UsageStore(settings.usage_db, store_text=settings.store_question_text)
         answerer = self.current()
@@ -145,6 +148,10 @@ class Runtime:
         self._threads.append(thread)
         thread.start()
         return thread
+
+
+def _whole_second(when: dt.datetime) -> dt.datetime:
+    return when.replace(microsecond=0) + dt.timedelta(seconds=1 if when.microsecond else 0)
 
 
 def _previous_good(

@@ -60,7 +60,7 @@ def gaps(since: str | None, as_json: bool, post: bool, *, settings: Settings) ->
     default = f"{settings.gaps_digest_days}d" if post else DEFAULT_SINCE
     span = parse_since(since or default)
     runtime = open_runtime(settings)
-    until = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    until = dt.datetime.now(dt.UTC)
     report = runtime.gaps(since=until - span, until=until)
     if post:
         _post(settings, report, runtime.templates)
