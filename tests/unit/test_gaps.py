@@ -13,7 +13,7 @@ import click
 import numpy as np
 import pytest
 
-from bot.answering.gaps import GapReport, Topic, find_gaps, group_vectors, rechecked
+from bot.answering.gaps import GapReport, Topic, group_vectors, rechecked
 from bot.answering.templates import Templates
 from bot.cli.gaps import parse_since
 from bot.records import Outcome
@@ -21,7 +21,6 @@ from bot.runtime import Runtime
 from bot.settings import Settings
 from bot.slack.gaps_blocks import (
     SEND_TO_OWNER,
-    button_value,
     digest_message,
     owner_message,
     read_button_value,
