@@ -102,7 +102,7 @@ def find_gaps(
 ) -> GapReport:
     """Group `rows` (oldest first, as the store gives them) into topics."""
     texts = {r.id: guard.redact(r.question).text for r in rows if r.question}
-    nearest = _nearest_for_texts(rows, texts, index=index, embedder=embedder, threshold=threshold)
+    nearest = nearest_passages(rows, texts, index=index, embedder=embedder, threshold=threshold)
     by_id = {c.id: c for c in index.chunks}
     members: dict[str, list[Unanswered]] = {}
     chunk_of: dict[str, Chunk | None] = {}
@@ -121,7 +121,7 @@ def find_gaps(
             Topic(
                 key=key,
                 title=chunk.title if chunk else "",
-                section=_section(chunk) if chunk else "",
+                section=section_of(chunk) if chunk else "",
                 source=chunk.source if chunk else None,
                 owner=owner,
                 owner_user=users.get(owner.casefold().strip()) if owner else None,
@@ -135,7 +135,7 @@ def find_gaps(
     return GapReport(since, until, len(rows), bool(texts), tuple(topics))
 
 
-def _nearest_for_texts(
+def nearest_passages(
     rows: Sequence[Unanswered],
     texts: Mapping[str, str],
     *,
@@ -201,10 +201,10 @@ def _unit(vector: np.ndarray) -> np.ndarray:
 def _key(chunk: Chunk | None) -> str:
     if chunk is None:
         return "none"
-    return hashlib.sha256(f"{chunk.source}\n{_section(chunk)}".encode()).hexdigest()[:16]
+    return hashlib.sha256(f"{chunk.source}\n{section_of(chunk)}".encode()).hexdigest()[:16]
 
 
-def _section(chunk: Chunk) -> str:
+def section_of(chunk: Chunk) -> str:
     """The headings below the title: paragraphs and pages of one section are one topic, since
     its owner is asked about the section."""
     return " > ".join(chunk.heading_path[1:]) or "Introduction"

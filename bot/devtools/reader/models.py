@@ -22,7 +22,9 @@ class CrossReader(nn.Module):
         self.encoder = AutoModel.from_pretrained(source)
         if layers is not None:
             kept = kept_layers(len(self.encoder.encoder.layer), layers)
-            self.encoder.encoder.layer = nn.ModuleList(self.encoder.encoder.layer[i] for i in kept)
+            self.encoder.encoder.layer = nn.ModuleList(
+                self.encoder.encoder.layer[i] for i in kept
+            )
             self.encoder.config.num_hidden_layers = layers
         self.dropout = nn.Dropout(0.1)
         self.head = nn.Linear(self.encoder.config.hidden_size, 3)

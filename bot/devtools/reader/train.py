@@ -192,7 +192,9 @@ def dev_figures(items: list[Example], probs: np.ndarray) -> dict[str, float]:
     return figures
 
 
-def run(design: str, *, share: float, epochs: int | None, layers: int = 3) -> dict[str, object]:
+def run(
+    design: str, *, share: float, epochs: int | None, layers: int = 3
+) -> dict[str, object]:
     seeded()
     train, dev = load_examples(share=share)
     name = f"distilled{layers}" if design == "distilled" else design
