@@ -94,7 +94,8 @@ def _serve(settings: Settings, *, http: bool, host: str, port: int) -> None:
     runtime.watch_index()  # versions built by another process, or rolled back, are picked up
     runtime.purge_daily()  # usage older than the retention period is deleted
     app = slack_app(runtime)
-    schedule_digest(runtime, app.client)  # the weekly gaps digest, if an admin channel is set
+    if settings.admin_channel:  # the weekly digest of what the sources could not answer
+        schedule_digest(runtime, app.client, channel=settings.admin_channel)
     if http:
         serve_http(app, settings, host=host, port=port)
     else:

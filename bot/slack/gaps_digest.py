@@ -53,15 +53,10 @@ def post_if_due(schedule: Schedule, *, build: Build, post: Callable[[GapReport],
 
 
 def schedule_digest(
-    runtime: Runtime, client: WebClient, *, clock: Clock = utc_now
-) -> threading.Thread | None:
-    """The background loop, when an admin channel is set; None otherwise."""
-    settings = runtime.settings
-    channel = settings.admin_channel
-    if not channel:
-        log.info("no PRACTICE_BOT_ADMIN_CHANNEL: the gaps digest is not posted")
-        return None
-    schedule = digest_schedule(settings, clock=clock)
+    runtime: Runtime, client: WebClient, *, channel: str, clock: Clock = utc_now
+) -> threading.Thread:
+    """The background loop that posts the digest to `channel` when it is due."""
+    schedule = digest_schedule(runtime.settings, clock=clock)
 
     def post(report: GapReport) -> None:
         post_digest(client, channel=channel, report=report, templates=runtime.templates)

@@ -317,3 +317,29 @@ def test_a_second_process_holding_the_schedule_skips_its_turn(settings: Settings
         assert first
         with digest_schedule(settings).turn() as second:
             assert not second
+
+
+def test_the_serving_loop_posts_the_digest_once_in_the_background(
+    runtime: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+    from unittest.mock import MagicMock
+
+    from bot.slack import gaps_digest
+
+    seed(runtime)
+    monkeypatch.setattr(gaps_digest, "FIRST_CHECK_SECONDS", 0.01)
+    monkeypatch.setattr(gaps_digest, "CHECK_SECONDS", 0.05)
+    posted = threading.Event()
+    client = MagicMock()
+    client.chat_postMessage.side_effect = lambda **kwargs: posted.set()
+    gaps_digest.schedule_digest(runtime, client, channel="CADMIN")
+    assert posted.wait(10)
+    runtime.stop()
+    (call,) = client.chat_postMessage.call_args_list
+    assert call.kwargs["channel"] == "CADMIN" and "10 questions in" in call.kwargs["text"]
+    restarted = Runtime(runtime.settings, runtime.embedder, runtime.current(), runtime.templates)
+    gaps_digest.schedule_digest(restarted, client, channel="CADMIN")
+    threading.Event().wait(0.3)  # several checks: none is due
+    restarted.stop()
+    assert client.chat_postMessage.call_count == 1
