@@ -73,6 +73,8 @@ def gaps(since: str | None, as_json: bool, post: bool, *, settings: Settings) ->
 
 def _post(settings: Settings, report: GapReport, templates: Templates) -> None:
     """Post now, through the digest's schedule: a running bot then waits a whole period."""
+    from slack_sdk.errors import SlackApiError
+
     from bot.slack.app import build_client
     from bot.slack.gaps_digest import digest_schedule, post_digest
 
@@ -81,8 +83,12 @@ def _post(settings: Settings, report: GapReport, templates: Templates) -> None:
     with schedule.turn() as ours:
         if not ours:
             raise ConfigError("The digest is being posted by another process just now.")
-        client = build_client(settings)
-        post_digest(client, channel=channel, report=report, templates=templates)
+        try:
+            post_digest(build_client(settings), channel=channel, report=report, templates=templates)
+        except SlackApiError as exc:
+            raise ConfigError(f"Slack refused the digest: {exc.response.get('error')}") from None
+        except OSError as exc:  # cannot reach Slack (urllib's errors are OSErrors)
+            raise ConfigError(f"Slack could not be reached: {exc}") from None
         schedule.mark_sent(report.until)
 
 

@@ -343,3 +343,27 @@ def test_the_serving_loop_posts_the_digest_once_in_the_background(
     threading.Event().wait(0.3)  # several checks: none is due
     restarted.stop()
     assert client.chat_postMessage.call_count == 1
+
+
+def test_gaps_post_sends_the_digest_now_and_counts_as_this_periods(  # type: ignore[no-untyped-def]
+    run, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot.devtools.fake_slack import FakeSlack
+
+    slack = FakeSlack().start()
+    try:
+        monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-test")
+        monkeypatch.setenv("SLACK_API_URL", f"{slack.url}/api/")
+        monkeypatch.setenv("PRACTICE_BOT_ADMIN_CHANNEL", "CADMIN")
+        result = run("gaps", "--post")
+        assert result.exit_code == 0, result.output
+        (posted,) = slack.wait_for("chat.postMessage")
+        assert posted.params["channel"] == "CADMIN"
+        assert "in the 7 days to" in posted.params["text"]
+        assert not digest_schedule(settings).due()  # the serving loop will not post it again
+        slack.refuse_next["chat.postMessage"] = ["not_in_channel"]
+        refused = run("gaps", "--post")
+        assert refused.exit_code == 1
+        assert refused.output.strip().endswith("Slack refused the digest: not_in_channel")
+    finally:
+        slack.stop()
