@@ -111,28 +111,38 @@ def find_gaps(
         key = _key(chunk)
         members.setdefault(key, []).append(row)
         chunk_of.setdefault(key, chunk)
-    documents = {d.source: d for d in index.manifest.documents}
+    owners_of = {d.source: d.owner for d in index.manifest.documents}
     users = {k.casefold().strip(): v for k, v in owners.items()}
-    topics = []
-    for key, group in members.items():
-        chunk = chunk_of[key]
-        owner = documents[chunk.source].owner if chunk and chunk.source in documents else None
-        topics.append(
-            Topic(
-                key=key,
-                title=chunk.title if chunk else "",
-                section=section_of(chunk) if chunk else "",
-                source=chunk.source if chunk else None,
-                owner=owner,
-                owner_user=users.get(owner.casefold().strip()) if owner else None,
-                count=len(group),
-                outcomes=dict(sorted(Counter(r.outcome for r in group).items())),
-                reasons=_reasons(group),
-                examples=_examples([texts[r.id] for r in group if r.id in texts]),
-            )
-        )
+    topics = [
+        _topic(key, group, chunk_of[key], texts, owners_of=owners_of, users=users)
+        for key, group in members.items()
+    ]
     topics.sort(key=lambda t: (-t.count, t.name, t.key))
     return GapReport(since, until, len(rows), bool(texts), tuple(topics))
+
+
+def _topic(
+    key: str,
+    group: Sequence[Unanswered],
+    chunk: Chunk | None,
+    texts: Mapping[str, str],
+    *,
+    owners_of: Mapping[str, str | None],
+    users: Mapping[str, str],
+) -> Topic:
+    owner = owners_of.get(chunk.source) if chunk else None
+    return Topic(
+        key=key,
+        title=chunk.title if chunk else "",
+        section=section_of(chunk) if chunk else "",
+        source=chunk.source if chunk else None,
+        owner=owner,
+        owner_user=users.get(owner.casefold().strip()) if owner else None,
+        count=len(group),
+        outcomes=dict(sorted(Counter(r.outcome for r in group).items())),
+        reasons=_reasons(group),
+        examples=_examples([texts[r.id] for r in group if r.id in texts]),
+    )
 
 
 def nearest_passages(
