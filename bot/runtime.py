@@ -113,6 +113,7 @@ class Runtime:
             embedder=self.embedder,
             guard=answerer.guard,
             threshold=settings.gaps_similarity,
+            distant_below=settings.related_similarity,
             owners=settings.owner_slack_users,
             since=since,
             until=until,

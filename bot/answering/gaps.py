@@ -47,6 +47,19 @@ class Topic:
     outcomes: Mapping[str, int]  # related / not_found / answered (then marked not helpful)
     reasons: Mapping[str, int]  # FEEDBACK_REASONS label -> count
     examples: tuple[str, ...] = ()  # at most three, personal data removed
+    # How similar the passage is to the questions (cosine to their mean; None without text):
+    # a low figure says no document comes near, not that this one should say more.
+    similarity: float | None = None
+    distant: bool = False  # below the answer rule's 'related' line: no document comes near
+
+    @property
+    def far(self) -> str:
+        """A note for a topic no document comes near, else ""."""
+        if not self.distant or self.similarity is None:
+            return ""
+        return (
+            f"far from every passage ({self.similarity:.2f} similar): perhaps no document covers it"
+        )
 
     @property
     def name(self) -> str:
@@ -65,6 +78,8 @@ class Topic:
             "outcomes": dict(self.outcomes),
             "reasons": dict(self.reasons),
             "examples": list(self.examples),
+            "similarity": None if self.similarity is None else round(self.similarity, 3),
+            "distant": self.distant,
         }
 
 
@@ -99,22 +114,32 @@ def find_gaps(
     owners: Mapping[str, str],
     since: dt.datetime,
     until: dt.datetime,
+    distant_below: float = 0.0,
 ) -> GapReport:
-    """Group `rows` (oldest first, as the store gives them) into topics."""
+    """Group `rows` (oldest first, as the store gives them) into topics; a topic whose passage
+    is less than `distant_below` similar to its questions is marked distant."""
     texts = {r.id: guard.redact(r.question).text for r in rows if r.question}
     nearest = nearest_passages(rows, texts, index=index, embedder=embedder, threshold=threshold)
     by_id = {c.id: c for c in index.chunks}
     members: dict[str, list[Unanswered]] = {}
     chunk_of: dict[str, Chunk | None] = {}
+    similarity: dict[str, float] = {}
     for row in rows:
-        chunk = nearest.get(row.id) or by_id.get(row.nearest or "")
+        found = nearest.get(row.id)
+        chunk = found[0] if found else by_id.get(row.nearest or "")
         key = _key(chunk)
         members.setdefault(key, []).append(row)
         chunk_of.setdefault(key, chunk)
+        if found:
+            similarity[key] = max(similarity.get(key, -1.0), found[1])
     owners_of = {d.source: d.owner for d in index.manifest.documents}
     users = {k.casefold().strip(): v for k, v in owners.items()}
     topics = [
-        _topic(key, group, chunk_of[key], texts, owners_of=owners_of, users=users)
+        dataclasses.replace(
+            _topic(key, group, chunk_of[key], texts, owners_of=owners_of, users=users),
+            similarity=similarity.get(key),
+            distant=similarity.get(key, 1.0) < distant_below,
+        )
         for key, group in members.items()
     ]
     topics.sort(key=lambda t: (-t.count, t.name, t.key))
@@ -152,19 +177,19 @@ def nearest_passages(
     index: LoadedIndex,
     embedder: Embedder,
     threshold: float,
-) -> dict[str, Chunk]:
-    """Each question with text -> the passage nearest the mean of its group."""
+) -> dict[str, tuple[Chunk, float]]:
+    """Each question with text -> the passage nearest the mean of its group, and how near."""
     ids = [r.id for r in rows if r.id in texts]
     if not ids:
         return {}
     # Placeholders are not topics: "[name]" would pull questions about different things together.
     vectors = embedder.embed([PLACEHOLDER.sub(" ", texts[i]) for i in ids])
-    found: dict[str, Chunk] = {}
+    found: dict[str, tuple[Chunk, float]] = {}
     for group in group_vectors(np.asarray(vectors, dtype=np.float32), threshold=threshold):
         centre = _unit(vectors[group].mean(axis=0))
-        chunk = _nearest_chunk(index, centre)
-        if chunk is not None:
-            found.update({ids[i]: chunk for i in group})
+        nearest = _nearest_chunk(index, centre)
+        if nearest is not None:
+            found.update({ids[i]: nearest for i in group})
     return found
 
 
@@ -194,13 +219,16 @@ def group_vectors(vectors: np.ndarray, *, threshold: float) -> list[list[int]]:
     return groups
 
 
-def _nearest_chunk(index: LoadedIndex, vector: np.ndarray) -> Chunk | None:
+def _nearest_chunk(index: LoadedIndex, vector: np.ndarray) -> tuple[Chunk, float] | None:
+    """The passage nearest a unit vector, and its cosine (the index holds unit vectors)."""
     if not index.chunks:
         return None
     query = np.asarray(vector, dtype=np.float32).reshape(1, -1)
-    _, rows = index.dense.search(query, min(NEAREST_ROWS, index.dense.ntotal))
-    row = next((int(r) for r in rows[0] if r >= 0), None)
-    return None if row is None else index.chunks[index.chunk_of_row(row)]
+    scores, rows = index.dense.search(query, min(NEAREST_ROWS, index.dense.ntotal))
+    for score, row in zip(scores[0], rows[0], strict=True):
+        if row >= 0:
+            return index.chunks[index.chunk_of_row(int(row))], float(score)
+    return None
 
 
 def _unit(vector: np.ndarray) -> np.ndarray:

@@ -114,6 +114,7 @@ def render_gaps(report: GapReport) -> str:
         if topic.source:
             lines.append(f"       {_line(topic.source)}")
         lines += [f"       owner: {_line(owner)}", f"       {outcomes}"]
+        lines += [f"       {topic.far}"] if topic.far else []
         if topic.reasons:
             reasons = ", ".join(f"{r} ({n})" for r, n in topic.reasons.items())
             lines.append(f"       why not helpful: {_line(reasons)}")

@@ -62,7 +62,7 @@ def main() -> None:
             near = nearest_passages(
                 rows, texts, index=index, embedder=embedder, threshold=threshold
             )
-            topics = [(near[r.id].source, section_of(near[r.id])) for r in rows]
+            topics = [(near[r.id][0].source, section_of(near[r.id][0])) for r in rows]
             on_document = sum(t[0] == e[0] for t, e in zip(topics, expected, strict=True))
             _, _, f1 = pairwise_f1([t[0] for t in topics], [e[0] for e in expected])
             print(

@@ -107,7 +107,7 @@ def read_button_value(value: str) -> tuple[str, dt.datetime, dt.datetime] | None
 def _details(topic: Topic, *, owner: bool = True) -> str:
     """One context line: outcomes, reasons, the document's path and (in the digest) its owner."""
     outcomes = ", ".join(f"{n} {OUTCOME_LABELS.get(o, o)}" for o, n in topic.outcomes.items())
-    parts = [escape(outcomes)]
+    parts = [escape(outcomes)] + ([escape(topic.far)] if topic.far else [])
     if topic.reasons:
         reasons = ", ".join(f"{r} ({n})" for r, n in topic.reasons.items())
         parts.append(f"why not helpful: {escape(reasons)}")

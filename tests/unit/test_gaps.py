@@ -137,6 +137,19 @@ def test_no_example_carries_personal_data(runtime: Runtime) -> None:
     assert "[name]" in shown and not [bit for bit in PERSONAL_BITS if bit in shown]
 
 
+def test_a_topic_no_passage_comes_near_is_marked_distant(runtime: Runtime) -> None:
+    store = UsageStore(runtime.settings.usage_db, store_text=True)
+    for question in ["what is the mileage rate", "mileage rate for a pool car", *PLANS[:2]]:
+        answer = dataclasses.replace(runtime.current().answer(question), outcome=Outcome.NOT_FOUND)
+        store.record_answer(answer, user_id="U1", surface="dm")
+    topics = {t.examples[0]: t for t in _report(runtime).topics}
+    far = next(t for e, t in topics.items() if "mileage" in e)
+    assert far.count == 2 and far.distant and "perhaps no document covers it" in far.far
+    near = next(t for e, t in topics.items() if "review" in e)
+    assert near.similarity is not None and near.similarity > 0.4 and not near.distant
+    assert near.far == ""
+
+
 def test_without_question_text_topics_are_the_nearest_passages(runtime: Runtime) -> None:
     seed(runtime, store_text=False)
     report = _report(runtime, store_question_text=False)
@@ -189,6 +202,8 @@ def test_gaps_command_prints_topics_and_json(run, settings: Settings) -> None:  
         "outcomes",
         "reasons",
         "examples",
+        "similarity",
+        "distant",
     }
     bad = run("gaps", "--since", "soon")
     assert bad.exit_code == 2 and "write days or weeks" in bad.output
