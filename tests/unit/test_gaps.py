@@ -382,3 +382,11 @@ def test_gaps_post_sends_the_digest_now_and_counts_as_this_periods(  # type: ign
         assert refused.output.strip().endswith("Slack refused the digest: not_in_channel")
     finally:
         slack.stop()
+
+
+def test_a_long_digest_stays_inside_slacks_limits(settings: Settings) -> None:
+    since, until = _since()
+    topics = tuple(_topic(key=f"k{i}", count=30 - i) for i in range(25))
+    _, blocks = digest_message(GapReport(since, until, 400, True, topics), _templates(settings))
+    assert len(blocks) <= 50
+    assert "5 more topics: run `practice-bot gaps`" in json.dumps(blocks)
