@@ -189,6 +189,10 @@ class Answer:
     # Set when personal data was removed from the question: shown to the asker only.
     privacy_note: str | None = None
     decided_by: DecidedBy = DecidedBy.RULE
+    # The id of the passage retrieval found nearest, whatever the outcome: for a question the
+    # sources could not answer it is all that says what the question was about, when its text
+    # is not kept (the usage store records it for `practice-bot gaps`).
+    nearest: str | None = None
 
     @property
     def answered(self) -> bool:

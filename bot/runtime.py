@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import threading
 from collections.abc import Callable
 
 from bot.answering.answerer import Answerer
+from bot.answering.gaps import GapReport, find_gaps
 from bot.answering.personal_data import PersonalDataGuard
 from bot.answering.policy import AnswerPolicy
 from bot.answering.reading import Reader
@@ -92,11 +94,34 @@ class Runtime:
                 self.settings.retention_days,
             )
 
-        return self._every(24 * 3600, purge, name="retention", first=0.0)
+        return self.every(24 * 3600, purge, name="retention", first=0.0)
+
+    def gaps(self, *, since: dt.datetime, until: dt.datetime) -> GapReport:
+        """What staff asked from `since` to `until` that the sources could not answer, or
+        marked not helpful, by topic, over the index version being served."""
+        from bot.stores.usage import UsageStore
+
+        # Whole seconds, as the store keeps times: a report's period, carried in its buttons,
+        # then finds the same questions again (rounded up, so this second's are in).
+        since, until = (_whole_second(t) for t in (since, until))
+        settings = self.settings
+        store = UsageStore(settings.usage_db, store_text=settings.store_question_text)
+        answerer = self.current()
+        return find_gaps(
+            store.unanswered(since=since, until=until),
+            index=answerer.retriever.index,
+            embedder=self.embedder,
+            guard=answerer.guard,
+            threshold=settings.gaps_similarity,
+            distant_below=settings.related_similarity,
+            owners=settings.owner_slack_users,
+            since=since,
+            until=until,
+        )
 
     def watch_index(self, *, interval: float = 5.0) -> threading.Thread:
         """Poll for a new current version (built by another process, or rolled back)."""
-        return self._every(interval, self.reload_if_changed, name="index-watch")
+        return self.every(interval, self.reload_if_changed, name="index-watch")
 
     def stop(self, timeout: float = 5.0) -> None:
         """Stop the background loops and wait for them to finish what they are doing."""
@@ -104,11 +129,12 @@ class Runtime:
         for thread in self._threads:
             thread.join(timeout)
 
-    def _every(
+    def every(
         self, seconds: float, work: Callable[[], object], *, name: str, first: float | None = None
     ) -> threading.Thread:
-        """Run `work` every `seconds` until stop(). A failure is logged and the loop goes on:
-        a bad index version or a locked database must not end the watching for good."""
+        """Run `work` every `seconds` (the first time after `first`) until stop(). A failure is
+        logged and the loop goes on: a bad index version or a locked database must not end the
+        watching for good."""
 
         def loop() -> None:
             wait = seconds if first is None else first
@@ -123,6 +149,10 @@ class Runtime:
         self._threads.append(thread)
         thread.start()
         return thread
+
+
+def _whole_second(when: dt.datetime) -> dt.datetime:
+    return when.replace(microsecond=0) + dt.timedelta(seconds=1 if when.microsecond else 0)
 
 
 def _previous_good(

@@ -163,6 +163,31 @@ class Settings(BaseSettings):
         validation_alias=_slack("ADMIN_USERGROUP"),
         description="A Slack user group id (S…) whose members are admins too.",
     )
+    admin_channel: str | None = Field(
+        default=None,
+        description="The Slack channel id admin messages go to (the weekly gaps digest); "
+        "unset: none are posted.",
+    )
+    owner_slack_users: dict[str, str] = Field(
+        default_factory=dict,
+        description="Document owners (as front matter or the catalogue name them) -> Slack "
+        'user ids, a JSON object: {"Principal Social Worker": "U0123ABCD"}. "Send to owner" '
+        "in the gaps digest messages them.",
+    )
+    gaps_similarity: float = Field(
+        default=0.6,
+        ge=0,
+        le=1,
+        description="Unanswered questions at least this similar (cosine, to a topic's mean) "
+        "are one topic in `practice-bot gaps` and the digest.",
+    )
+    gaps_digest_days: int = Field(
+        default=7,
+        ge=1,
+        le=90,
+        description="How often the gaps digest is posted to the admin channel, and the days it "
+        "covers.",
+    )
     case_reference_patterns: list[str] = Field(
         default_factory=list,
         description="The authority's case or record reference formats as regular expressions "

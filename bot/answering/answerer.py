@@ -79,7 +79,12 @@ class Answerer:
         if timings is not None:
             timings["compose"] = time.perf_counter() - started - timings.get("reader", 0.0)
         return dataclasses.replace(
-            reply, question=text, notices=tuple(notices), today=self._today(), privacy_note=note
+            reply,
+            question=text,
+            notices=tuple(notices),
+            today=self._today(),
+            privacy_note=note,
+            nearest=retrieval.hits[0].chunk.id if retrieval.hits else None,
         )
 
     def _compose(self, question: str, decision: Decision, concepts: tuple[Concept, ...]) -> Answer:

@@ -46,6 +46,9 @@ REQUIRED: dict[str, frozenset[str]] = {
     "loading_messages": frozenset(),
     "prompts_title": frozenset(),
     "brief_help": frozenset({"topics"}),
+    "gaps_digest": frozenset({"period", "questions", "topics"}),
+    "gaps_no_text": frozenset(),
+    "gaps_owner": frozenset({"document", "period", "count", "topic"}),
 }
 
 

@@ -79,6 +79,7 @@ def serve(http: bool, port: int, host: str, *, settings: Settings) -> None:
 def _serve(settings: Settings, *, http: bool, host: str, port: int) -> None:
     import logging
 
+    from bot.slack.gaps_digest import schedule_digest
     from bot.slack.serve import serve_http, serve_socket_mode
     from bot.slack.wiring import slack_app
 
@@ -93,6 +94,8 @@ def _serve(settings: Settings, *, http: bool, host: str, port: int) -> None:
     runtime.watch_index()  # versions built by another process, or rolled back, are picked up
     runtime.purge_daily()  # usage older than the retention period is deleted
     app = slack_app(runtime)
+    if settings.admin_channel:  # the weekly digest of what the sources could not answer
+        schedule_digest(runtime, app.client, channel=settings.admin_channel)
     if http:
         serve_http(app, settings, host=host, port=port)
     else:

@@ -8,6 +8,7 @@ import click
 from bot.cli.admin import answer_record, audit, feedback, index, purge
 from bot.cli.answers import ask, chat, run, serve, sources
 from bot.cli.brief import brief
+from bot.cli.gaps import gaps
 from bot.cli.measure import bench, evaluate
 
 
@@ -21,6 +22,7 @@ def cli() -> None:
 for command in (ask, chat, run, serve, sources, evaluate, bench, index, feedback, purge, audit):
     cli.add_command(command)
 cli.add_command(brief)
+cli.add_command(gaps)
 cli.add_command(answer_record)
 
 

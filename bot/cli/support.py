@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 from pydantic import ValidationError
+from pydantic_settings import SettingsError
 
 from bot.errors import ConfigError, PracticeBotError, QuestionError
 from bot.settings import Settings
@@ -70,6 +71,8 @@ def with_settings(func: F) -> F:
                     for e in exc.errors()
                 )
                 raise ConfigError(f"The settings are not valid: {problems}") from None
+            except SettingsError as exc:  # a JSON setting that is not JSON
+                raise ConfigError(f"The settings are not valid: {exc}") from None
             return func(*args, settings=settings, **kwargs)
 
     return wrapper  # type: ignore[return-value]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import threading
 import time
@@ -11,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from bot.answering.answerer import Answerer
+from bot.answering.gaps import GapReport
 from bot.answering.templates import Templates
 from bot.errors import QuestionError
 from bot.index.manifest import DocumentEntry
@@ -96,6 +98,8 @@ class SlackDeps:
     seen: SeenOnce = field(default_factory=SeenOnce)
     recent: RecentAnswers = field(default_factory=RecentAnswers)
     threads: ThreadMemory = field(default_factory=ThreadMemory)
+    # (since, until) -> what the sources could not answer then, by topic ('Send to owner').
+    gaps: Callable[[dt.datetime, dt.datetime], GapReport] | None = None
 
     def over_limit(self, user_id: str) -> str | None:
         """The polite refusal if this person has used up their questions for the minute;

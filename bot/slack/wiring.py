@@ -47,4 +47,5 @@ def slack_deps(runtime: Runtime) -> SlackDeps:
         # runtime.index.path.name, read from the answerer that answered: after a rebuild
         # swaps the answerer, an answer still records the version it came from.
         index_version=lambda answerer: answerer.retriever.index.path.name,
+        gaps=lambda since, until: runtime.gaps(since=since, until=until),
     )

@@ -46,7 +46,8 @@ CREATE TABLE IF NOT EXISTS answers (
     outcome TEXT,
     index_version TEXT,
     lead_text TEXT,
-    audience TEXT
+    audience TEXT,
+    nearest TEXT
 );
 CREATE TABLE IF NOT EXISTS feedback (
     answer_id TEXT NOT NULL REFERENCES answers(id),
@@ -65,6 +66,7 @@ ADDED_COLUMNS = (
     ("answers", "index_version"),
     ("answers", "lead_text"),
     ("answers", "audience"),
+    ("answers", "nearest"),
     ("feedback", "reason"),
     ("feedback", "comment"),
 )
@@ -108,6 +110,20 @@ class UsageSummary:
     @property
     def abstention_rate(self) -> float:
         return self.abstained / self.answers if self.answers else 0.0
+
+
+@dataclass(frozen=True)
+class Unanswered:
+    """One question the sources could not answer (related or not found), or whose answer
+    someone marked not helpful: what `practice-bot gaps` groups into topics."""
+
+    id: str
+    created_at: str
+    outcome: str
+    question: str | None  # the redacted text, only when question text is kept (off by default)
+    nearest: str | None  # the passage nearest the question when it was asked (a chunk id)
+    reasons: tuple[str, ...] = ()  # FEEDBACK_REASONS codes, one per 'not helpful' verdict
+    unhelpful: int = 0  # people who marked its answer not helpful
 
 
 @dataclass(frozen=True)
@@ -197,13 +213,15 @@ class UsageStore:
             index_version,
             without_controls(answer.text),
             CHANNEL if public else ASKER,
+            answer.nearest,
         )
         try:
             with self._connect() as db:
                 db.execute(
                     "INSERT INTO answers (id, created_at, question_hash, question_text, "
                     "user_hash, surface, answered, chunk_ids, citations, outcome, index_version, "
-                    "lead_text, audience) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "lead_text, audience, nearest) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     row,
                 )
         except STORE_ERRORS as exc:
@@ -331,6 +349,35 @@ class UsageStore:
             comments=comments,
         )
 
+    def unanswered(self, *, since: dt.datetime, until: dt.datetime) -> list[Unanswered]:
+        """Questions asked from `since` to before `until` that were answered related or not
+        found, or whose answer was marked not helpful, oldest first. Rows from before `nearest`
+        was kept fall back on their first citation."""
+        self._readable()
+        with self._connect() as db:
+            rows = db.execute(
+                f"SELECT a.id, a.created_at, {OUTCOME}, a.question_text, a.nearest, a.chunk_ids, "
+                "COALESCE(SUM(f.verdict = 'unhelpful'), 0), "
+                "GROUP_CONCAT(CASE f.verdict WHEN 'unhelpful' THEN f.reason END) "
+                "FROM answers a LEFT JOIN feedback f ON f.answer_id = a.id "
+                "WHERE a.created_at >= ? AND a.created_at < ? GROUP BY a.id "
+                f"HAVING {OUTCOME} != 'answered' OR SUM(f.verdict = 'unhelpful') > 0 "
+                "ORDER BY a.created_at, a.id",
+                (_stamp(since), _stamp(until)),
+            ).fetchall()
+        return [
+            Unanswered(
+                id=answer_id,
+                created_at=created,
+                outcome=outcome,
+                question=text if self.store_text else None,
+                nearest=nearest or next(iter(json.loads(chunk_ids)), None),
+                reasons=tuple(sorted(reasons.split(","))) if reasons else (),
+                unhelpful=int(unhelpful),
+            )
+            for answer_id, created, outcome, text, nearest, chunk_ids, unhelpful, reasons in rows
+        ]
+
     def find_answers(self, prefix: str, *, limit: int = 2) -> list[AnswerRecord]:
         """The answers whose id starts with `prefix` (lower-case hex), at most `limit`."""
         self._readable()
@@ -384,7 +431,12 @@ def _add_missing_columns(db: sqlite3.Connection) -> None:
 
 
 def _now() -> str:
-    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    return _stamp(dt.datetime.now(dt.UTC))
+
+
+def _stamp(when: dt.datetime) -> str:
+    """As created_at is stored: UTC to the second, so stamps compare as text."""
+    return when.astimezone(dt.UTC).isoformat(timespec="seconds")
 
 
 KEY_BYTES = 32

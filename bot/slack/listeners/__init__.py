@@ -5,7 +5,16 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from bot.slack.listeners import actions, admin, brief, commands, events, feedback, shortcuts
+from bot.slack.listeners import (
+    actions,
+    admin,
+    brief,
+    commands,
+    events,
+    feedback,
+    gaps,
+    shortcuts,
+)
 from bot.slack.listeners.ack_first import AckFirst
 from bot.slack.replies import SlackDeps
 
@@ -19,3 +28,4 @@ def register_listeners(app: App, deps: SlackDeps) -> None:
     feedback.register(listeners, deps)
     shortcuts.register(listeners, deps)
     admin.register(listeners, deps)
+    gaps.register(listeners, deps)

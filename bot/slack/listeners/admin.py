@@ -31,7 +31,7 @@ def register(app: AckFirst, deps: SlackDeps) -> None:
     app.action(REINDEX_NOW)(reindex_action(deps))
 
 
-def _refuse(deps: SlackDeps, user: str, action: str, what: str) -> str:
+def refuse_non_admin(deps: SlackDeps, user: str, action: str, what: str) -> str:
     log.warning("refused %s to non-admin %s", action, user)
     deps.admin.audit.record(
         actor=f"slack:{user}", action=f"{action}_refused", target=what, result="refused"
@@ -56,9 +56,9 @@ def reindex_action(deps: SlackDeps) -> Callable[..., None]:
 
 
 def _rebuild_for(deps: SlackDeps, user: str, respond: Respond, client: WebClient) -> None:
-    say = _private(respond)
+    say = private_reply(respond)
     if not deps.admin.admins.allows(user, client):
-        say(_refuse(deps, user, "rebuild", "rebuild the index"))
+        say(refuse_non_admin(deps, user, "rebuild", "rebuild the index"))
         return
     deps.admin.start_rebuild(user, say)  # returns at once: the rebuild has its own thread
 
@@ -72,7 +72,7 @@ def handle_upload(deps: SlackDeps, client: WebClient, event: dict[str, Any]) -> 
         client.chat_postMessage(channel=channel, text=text, **extra)
 
     if not deps.admin.admins.allows(user, client):
-        say(_refuse(deps, user, "upload", "add documents"))
+        say(refuse_non_admin(deps, user, "upload", "add documents"))
         return
     saved = []
     for file in event.get("files", []):
@@ -128,7 +128,7 @@ def _section(text: str) -> dict[str, Any]:
     return {"type": "section", "text": {"type": "mrkdwn", "text": text}}
 
 
-def _private(respond: Respond) -> Callable[[str], None]:
+def private_reply(respond: Respond) -> Callable[[str], None]:
     def say(text: str) -> None:
         respond(response_type="ephemeral", replace_original=False, text=text)
 
