@@ -92,4 +92,9 @@ MIGRATIONS: tuple[Migration, ...] = (
         );
         """,
     ),
+    Migration(
+        4,
+        "usage: the passage nearest each question (gaps)",
+        "ALTER TABLE answers ADD COLUMN nearest TEXT;",
+    ),
 )

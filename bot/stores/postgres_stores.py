@@ -23,6 +23,8 @@ from bot.stores.usage import KEY_BYTES, UsageStore
 class PostgresUsageStore(UsageStore):
     """Usage and feedback in tables `answers` and `feedback`; any worker may use it."""
 
+    _joined = "STRING_AGG({}, ',')"
+
     def __init__(self, database: PostgresDatabase, *, store_text: bool = False) -> None:
         # Not UsageStore.__init__: no file, no key file. A database that fails here stops
         # start-up (StateUnavailableError); later failures are logged, as for SQLite.

@@ -164,6 +164,10 @@ class UsageStore:
             self._key = secrets.token_bytes(32)
             log.error("usage store unusable, answers will not be recorded: %s", self.broken)
 
+    # Text values of a group joined with commas: the one aggregate the two databases name
+    # differently (PostgresUsageStore's is STRING_AGG).
+    _joined = "GROUP_CONCAT({})"
+
     def _connect(self) -> AbstractContextManager[Connection]:
         return connect(self.path, timeout=2.0, wal=True)
 
@@ -354,14 +358,14 @@ class UsageStore:
         found, or whose answer was marked not helpful, oldest first. Rows from before `nearest`
         was kept fall back on their first citation."""
         self._readable()
+        reasons = self._joined.format("CASE f.verdict WHEN 'unhelpful' THEN f.reason END")
         with self._connect() as db:
             rows = db.execute(
                 f"SELECT a.id, a.created_at, {OUTCOME}, a.question_text, a.nearest, a.chunk_ids, "
-                "COALESCE(SUM(f.verdict = 'unhelpful'), 0), "
-                "GROUP_CONCAT(CASE f.verdict WHEN 'unhelpful' THEN f.reason END) "
+                f"COALESCE({UNHELPFUL}, 0), {reasons} "
                 "FROM answers a LEFT JOIN feedback f ON f.answer_id = a.id "
                 "WHERE a.created_at >= ? AND a.created_at < ? GROUP BY a.id "
-                f"HAVING {OUTCOME} != 'answered' OR SUM(f.verdict = 'unhelpful') > 0 "
+                f"HAVING {OUTCOME} != 'answered' OR {UNHELPFUL} > 0 "
                 "ORDER BY a.created_at, a.id",
                 (_stamp(since), _stamp(until)),
             ).fetchall()
@@ -411,6 +415,8 @@ class UsageStore:
             raise ConfigError(f"The usage store cannot be read: {self.broken}")
 
 
+# Not helpful verdicts on an answer (written so that SQLite and PostgreSQL both read it).
+UNHELPFUL = "SUM(CASE f.verdict WHEN 'unhelpful' THEN 1 ELSE 0 END)"
 # An answer's outcome; rows from before outcomes were kept count by their answered flag.
 OUTCOME = "COALESCE(outcome, CASE answered WHEN 1 THEN 'answered' ELSE 'not_found' END)"
 

@@ -262,3 +262,25 @@ def test_the_audit_log_keeps_who_did_what_newest_first(backend: Backend) -> None
         ("cli:alice", "rebuild", "ok", ""),
     ]
     assert len(audit.entries(limit=1)) == 1
+
+
+def test_unanswered_lists_abstentions_and_answers_marked_not_helpful(backend: Backend) -> None:
+    import dataclasses
+
+    store = backend.usage(store_text=True)
+    not_found = store.record_answer(_answer("q1", answered=False), user_id="U1", surface="dm")
+    disliked = store.record_answer(
+        dataclasses.replace(_answer("q2"), nearest="c9"), user_id="U1", surface="dm"
+    )
+    store.record_answer(_answer("q3"), user_id="U1", surface="dm")  # answered, nobody minded
+    assert store.record_reason(disliked, user_id="U1", reason="wrong_passage")
+    assert store.record_reason(disliked, user_id="U2", reason="out_of_date")
+    now = dt.datetime.now(dt.UTC)
+    rows = store.unanswered(since=now - dt.timedelta(days=1), until=now + dt.timedelta(days=1))
+    found = {r.id: (r.outcome, r.question, r.reasons, r.unhelpful, r.nearest) for r in rows}
+    assert found == {  # the same second: their order is by id, which is random
+        not_found: ("not_found", "q1", (), 0, None),  # no passage near it
+        disliked: ("answered", "q2", ("out_of_date", "wrong_passage"), 2, "c9"),
+    }
+    later = now + dt.timedelta(days=1)
+    assert store.unanswered(since=later, until=later + dt.timedelta(days=1)) == []
