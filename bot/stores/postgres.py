@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 # Advisory lock keys (any 64-bit numbers, the same in every worker).
 MIGRATION_LOCK = 0x7072_6163_7469_6365  # "practice"
 REBUILD_LOCK = 0x7265_6275_696C_6400  # "rebuild"
+MIGRATION_SECONDS = 120
 # Listener threads (16) and the HTTP threads share the pool; more only queue at the server.
 POOL_SIZE = 16
 
@@ -107,6 +108,9 @@ class PostgresDatabase:
         advisory lock, so workers starting together apply each step exactly once (the later
         ones wait, then find nothing to do). Returns the versions this call applied."""
         with self.connection() as db:
+            # A step may take longer than a request's statement, and so may waiting for another
+            # worker's steps; still bounded, so a stuck migration stops start-up, not hangs it.
+            db.execute(f"SET LOCAL statement_timeout = '{MIGRATION_SECONDS}s'")
             db.execute("SELECT pg_advisory_xact_lock(?)", (MIGRATION_LOCK,))
             db.execute(
                 "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, "
