@@ -39,15 +39,15 @@ eval: install
 bench: install
 	$(BIN)/practice-bot bench
 
-# The reader (models/reader): trained from the bundled MiniLM weights on the labelled pairs in
-# training/ (seeded, CPU only): the full cross-encoder first (design (a), the teacher), then
-# the 3-block student distilled from it (design (c), the shipped one), exported to int8 ONNX
-# with its hashes, then its thresholds calibrated on the evaluation sets' tuning parts only
-# (printed; they are the Settings defaults). docs/RETRIEVAL.md says how the data was made.
+# The reader (models/reader): design (a), the full cross-encoder, trained from the bundled
+# MiniLM weights on the labelled pairs in training/ (seeded, CPU only, about 30 minutes on 2
+# cores), exported to int8 ONNX with its hashes (dynamic int8 first, int8 weights when that
+# moves the scores too far), then its thresholds calibrated on the evaluation sets' tuning
+# parts only (printed; they are the Settings defaults). The other designs and how the data
+# was made: docs/RETRIEVAL.md and models/reader/MODEL_CARD.md.
 reader: install
 	$(BIN)/python -m bot.devtools.reader.train --design cross --epochs 2 --max-tokens 192
-	$(BIN)/python -m bot.devtools.reader.train --design distilled --layers 3 --epochs 2
-	$(BIN)/python -m bot.devtools.reader.export --run distilled3-1
+	$(BIN)/python -m bot.devtools.reader.export --run cross-1
 	$(BIN)/python -m bot.devtools.reader.calibrate
 
 lint: install
