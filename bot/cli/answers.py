@@ -93,6 +93,14 @@ def _serve(settings: Settings, *, http: bool, host: str, port: int) -> None:
     runtime.watch_index()  # versions built by another process, or rolled back, are picked up
     runtime.purge_daily()  # usage older than the retention period is deleted
     app = slack_app(runtime)
+    if settings.sites_path.exists():  # due syncs run beside answering, never in its way
+        from bot.slack.sync_notice import post_sync_report
+
+        runtime.sync_on_schedule(
+            lambda report: post_sync_report(
+                app.client, settings.admin_channel, report, runtime.templates
+            )
+        )
     if http:
         serve_http(app, settings, host=host, port=port)
     else:

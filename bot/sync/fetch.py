@@ -184,8 +184,8 @@ class Fetcher:
         started = self._clock()
         try:
             with self._client.stream("GET", current, headers=conditions) as response:
-                if response.is_redirect:
-                    return urljoin(current, response.headers.get("location", ""))
+                if response.has_redirect_location:
+                    return urljoin(current, response.headers["location"])
                 headers = response.headers
                 common = {
                     "etag": headers.get("etag"),

@@ -5,9 +5,10 @@ site sends (invalid UTF-8 included) with replacement characters rather than fail
 
 from __future__ import annotations
 
+import warnings
 from urllib.parse import urldefrag, urljoin, urlsplit
 
-from bs4 import BeautifulSoup
+from bs4 import BeautifulSoup, XMLParsedAsHTMLWarning
 
 from bot.ingest.metadata import clean_title
 from bot.text import squash
@@ -34,7 +35,9 @@ def is_html(content_type: str, body: bytes) -> bool:
 def sitemap_urls(body: bytes) -> list[str]:
     """The <loc> addresses of a sitemap or sitemap index. Read by the HTML parser, which
     expands no entities a document declares (no XML bomb can grow here)."""
-    soup = BeautifulSoup(body, "html.parser")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", XMLParsedAsHTMLWarning)
+        soup = BeautifulSoup(body, "html.parser")
     found = [squash(loc.get_text()) for loc in soup.find_all("loc", limit=MAX_LINKS)]
     return [urldefrag(u).url for u in found if u.startswith(("https://", "http://"))]
 
