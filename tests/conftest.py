@@ -87,3 +87,16 @@ def run(settings: Settings, monkeypatch: pytest.MonkeyPatch, tmp_path: Path):  #
         return CliRunner().invoke(cli, list(args), input=stdin, catch_exceptions=False)
 
     return invoke
+
+
+@pytest.fixture
+def procedures_site():  # type: ignore[no-untyped-def]
+    """The local procedures manual (bot/devtools/procedures_site.py) on 127.0.0.1, with a
+    second server standing for another host."""
+    from bot.devtools.procedures_site import ProceduresSite
+
+    site = ProceduresSite().start()
+    try:
+        yield site
+    finally:
+        site.stop()
