@@ -12,8 +12,8 @@ import pytest
 from bot.errors import ConfigError, SyncError
 from bot.sync.config import Schedule, Site, load_sites, site_for
 from bot.sync.fetch import Fetcher, FetchLimits
-from bot.sync.saved import SiteState, save_state, saved_name, site_folder
 from bot.sync.run import due
+from bot.sync.saved import SiteState, save_state, saved_name, site_folder
 
 
 def _yaml(tmp_path: Path, text: str) -> Path:
@@ -56,7 +56,7 @@ def test_sites_yaml_is_read_with_its_defaults(tmp_path: Path) -> None:
     ],
 )
 def test_a_bad_sites_yaml_names_the_field(tmp_path: Path, text: str, message: str) -> None:
-    with pytest.raises(ConfigError, match="sites.yaml cannot be used") as caught:
+    with pytest.raises(ConfigError, match=r"sites\.yaml cannot be used") as caught:
         load_sites(_yaml(tmp_path, text))
     assert message in str(caught.value)
 
@@ -68,7 +68,7 @@ def test_no_sites_yaml_means_no_sites(tmp_path: Path) -> None:
 def test_site_option_follows_its_host_and_folder_only() -> None:
     site = site_for("https://x.org/manual/contents.html")
     assert site.prefixes == ("/manual/",) and site.schedule is Schedule.OFF
-    with pytest.raises(ConfigError, match="--site: 'contents.html' is not a web address"):
+    with pytest.raises(ConfigError, match=r"--site: 'contents\.html' is not a web address"):
         site_for("contents.html")
 
 
