@@ -238,8 +238,11 @@ class ProceduresSite(RecordingServer):
             f"{MANUAL}contents.html": self._contents(live).encode(),
             self.disallowed: b"<html><body><p>Staff only.</p></body></html>",
         }
-        for i, chapter in enumerate(live):
-            related = [live[(i + 1) % len(live)], live[(i + 2) % len(live)]]
+        every = self.chapters  # numbers and related links stay put when one is taken down
+        for i, chapter in enumerate(every):
+            if chapter.slug in self.removed:
+                continue
+            related = [every[(i + 1) % len(every)], every[(i + 2) % len(every)]]
             page = render_chapter(chapter, f"{i // 10 + 1}.{i % 10 + 1}", related)
             if chapter.slug in self.extra:
                 page = page.replace(

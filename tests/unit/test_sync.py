@@ -180,6 +180,7 @@ def test_a_removed_chapter_is_reported_and_its_saved_page_deleted(
     report = syncer()
     [site] = report.sites
     assert [c.url for c in site.removed] == [syncer.site.chapter_url(REMOVED)]
+    assert not site.changed and not site.added and site.unchanged == 41
     assert not (syncer.folder / "manual" / "chapters" / f"{REMOVED}.html").exists()
     assert report.rebuilt is not None and report.rebuilt.removed == [site.removed[0].source]
     assert report.rebuilt.added == [] and report.rebuilt.embedded == 0
