@@ -37,6 +37,8 @@ def sync(site_url: str | None, due: bool, as_json: bool, *, settings: Settings) 
     from bot import runtime
     from bot.sync.config import site_for
 
+    if site_url and due:
+        raise click.UsageError("--site syncs that site now: it has no schedule to be due.")
     site = site_for(site_url) if site_url else None
 
     def rebuild() -> BuildReport:  # the model loads only when something changed

@@ -69,7 +69,7 @@ class Site(BaseModel):
     def _one_host(self) -> Site:
         if self.start is None and self.sitemap is None:
             raise ValueError("give a start page (start:) or a sitemap (sitemap:)")
-        if self.start and self.sitemap and _origin(self.start) != _origin(self.sitemap):
+        if self.start and self.sitemap and origin_of(self.start) != origin_of(self.sitemap):
             raise ValueError("start and sitemap must be on the same host")
         return self
 
@@ -80,7 +80,7 @@ class Site(BaseModel):
     @property
     def origin(self) -> str:
         """scheme://host[:port]: the only place this site's pages are fetched from."""
-        return _origin(self.entry)
+        return origin_of(self.entry)
 
     @property
     def prefixes(self) -> tuple[str, ...]:
@@ -92,7 +92,7 @@ class Site(BaseModel):
 
     def follows(self, url: str) -> bool:
         parts = urlsplit(url)
-        return _origin(url) == self.origin and (parts.path or "/").startswith(self.prefixes)
+        return origin_of(url) == self.origin and (parts.path or "/").startswith(self.prefixes)
 
 
 class SitesFile(BaseModel):
@@ -101,10 +101,19 @@ class SitesFile(BaseModel):
     sites: list[Site] = Field(default_factory=list)
 
 
-def _origin(url: str) -> str:
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def origin_of(url: str) -> str:
+    """scheme://host[:port], the host in lower case and a default port left out, so two ways
+    of writing one site's address compare equal."""
     parts = urlsplit(url)
-    port = f":{parts.port}" if parts.port else ""
-    return f"{parts.scheme}://{(parts.hostname or '').lower()}{port}"
+    try:
+        port = parts.port
+    except ValueError:  # a port that is not a number: matches no site
+        return ""
+    shown = f":{port}" if port and port != DEFAULT_PORTS.get(parts.scheme) else ""
+    return f"{parts.scheme}://{(parts.hostname or '').lower()}{shown}"
 
 
 def load_sites(path: Path) -> list[Site]:

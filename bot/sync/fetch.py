@@ -17,7 +17,7 @@ from protego import Protego
 
 from bot.errors import SyncError
 from bot.settings import Settings
-from bot.sync.config import Site
+from bot.sync.config import Site, origin_of
 
 MAX_REDIRECTS = 5
 MAX_ROBOTS_BYTES = 512 * 1024  # RFC 9309: parse at least the first 500 KiB
@@ -119,8 +119,7 @@ class Fetcher:
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or parts.username or parts.password:
             return False
-        origin = f"{parts.scheme}://{(parts.hostname or '').lower()}"
-        origin += f":{parts.port}" if parts.port else ""
+        origin = origin_of(url)
         upgraded = self.site.origin.replace("http://", "https://", 1)
         return origin in (self.site.origin, upgraded)
 
@@ -145,6 +144,10 @@ class Fetcher:
                 "site's rules for robots are unknown; nothing was fetched."
             )
         self._robots = Protego.parse(text)
+        if got.not_modified:  # not every server repeats its validators on a 304
+            return Fetched(
+                url, 304, text.encode(), got.etag or etag, got.last_modified or last_modified
+            )
         asked = self._robots.crawl_delay(self.limits.user_agent)
         if asked:
             self.delay = max(self.delay, min(float(asked), MAX_CRAWL_DELAY))

@@ -199,7 +199,11 @@ class _Crawl:
         else:
             self.skipped.append(Skipped(url, got.skipped or f"HTTP {got.status}"))
             return []
-        self.state.nav[url] = NavState(etag=got.etag, last_modified=got.last_modified, links=links)
+        self.state.nav[url] = NavState(
+            etag=got.etag or (old.etag if got.not_modified else None),
+            last_modified=got.last_modified or (old.last_modified if got.not_modified else None),
+            links=links,
+        )
         return links
 
     def _page(self, url: str) -> list[str]:

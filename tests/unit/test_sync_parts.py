@@ -9,9 +9,13 @@ from pathlib import Path
 import httpx
 import pytest
 
+from bot.answering.templates import Templates
 from bot.errors import ConfigError, SyncError
+from bot.settings import Settings
+from bot.slack.sync_notice import sync_message
 from bot.sync.config import Schedule, Site, load_sites, site_for
 from bot.sync.fetch import Fetcher, FetchLimits
+from bot.sync.report import Chapter, SiteReport, SyncReport
 from bot.sync.run import due
 from bot.sync.saved import SiteState, save_state, saved_name, site_folder
 
@@ -63,6 +67,13 @@ def test_a_bad_sites_yaml_names_the_field(tmp_path: Path, text: str, message: st
 
 def test_no_sites_yaml_means_no_sites(tmp_path: Path) -> None:
     assert load_sites(tmp_path / "sites.yaml") == []
+
+
+def test_one_site_written_two_ways_is_one_origin() -> None:
+    site = Site(start="https://X.org:443/manual/contents.html")
+    assert site.origin == "https://x.org"
+    assert site.follows("https://x.org/manual/a.html")
+    assert not site.follows("https://x.org:8443/manual/a.html")
 
 
 def test_site_option_follows_its_host_and_folder_only() -> None:
@@ -214,3 +225,49 @@ def test_due_sites_follow_their_schedule(tmp_path: Path) -> None:
     assert due([daily, hourly, off], knowledge_dir=tmp_path, now=now) == [hourly]
     later = now + dt.timedelta(days=1)
     assert due([daily, hourly, off], knowledge_dir=tmp_path, now=later) == [daily, hourly]
+
+
+def test_the_cli_names_a_bad_sites_yaml_in_one_line(run, settings: Settings) -> None:  # type: ignore[no-untyped-def]
+    (settings.knowledge_dir / "sites.yaml").write_text("sites:\n  - start: nowhere\n", "utf-8")
+    result = run("sync")
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: ") and "sites.0.start: 'nowhere' is not a web" in (
+        result.output
+    )
+    assert "Traceback" not in result.output
+    assert run("sync", "--site", "https://x.org/m/c.html", "--due").exit_code == 2
+
+
+def test_no_sites_configured_is_said_and_builds_nothing(run, settings: Settings) -> None:  # type: ignore[no-untyped-def]
+    result = run("sync")
+    assert result.exit_code == 0 and result.output.strip() == "No sites are configured."
+    assert not settings.index_dir.exists()
+
+
+def _report(changed: int, added: int, removed: int) -> SyncReport:
+    def chapters(n: int, word: str) -> list[Chapter]:
+        return [Chapter(f"https://x.org/m/{word}{i}.html", f"{word} <{i}>", "s") for i in range(n)]
+
+    site = SiteReport(
+        "https://x.org",
+        added=chapters(added, "new"),
+        changed=chapters(changed, "upd"),
+        removed=chapters(removed, "gone"),
+    )
+    return SyncReport([site])
+
+
+def test_the_admin_channel_message_counts_and_links_each_chapter(settings: Settings) -> None:
+    templates = Templates.load(settings.prompts_dir)
+    text = sync_message(_report(3, 1, 0), templates)
+    assert text is not None and text.startswith("Procedures sync: 3 chapters updated, 1 new.")
+    assert "• Updated: <https://x.org/m/upd0.html|upd &lt;0&gt;>" in text
+    assert "• New: <https://x.org/m/new0.html|new &lt;0&gt;>" in text
+    assert sync_message(_report(0, 1, 2), templates).startswith(  # type: ignore[union-attr]
+        "Procedures sync: 1 new chapter, 2 removed."
+    )
+    assert sync_message(_report(0, 0, 0), templates) is None
+    failed = SyncReport([SiteReport("https://x.org", error="HTTP 503")])
+    assert "Procedures sync of https://x.org failed: HTTP 503" in str(
+        sync_message(failed, templates)
+    )
