@@ -77,23 +77,30 @@ def sync_sites(
             except OSError as exc:  # the knowledge folder cannot be written
                 reason = f"the saved pages cannot be written ({exc.strerror or exc})"
                 reports.append(SiteReport(site=site.origin, error=reason))
-        folders = [site_folder(knowledge_dir, s.origin) for s in sites]
-        pending = [
-            f
-            for f, s in zip(folders, sites, strict=True)
-            if load_state(f, s.origin).pending_rebuild
-        ]
-        if not pending:
-            return SyncReport(reports)
-        try:
-            built = rebuild()
-        except PracticeBotError as exc:  # the pages stay pending: the next sync rebuilds
-            return SyncReport(reports, rebuild_error=str(exc))
-        for folder, site in zip(folders, sites, strict=True):
-            state = load_state(folder, site.origin)
-            if state.pending_rebuild:
-                save_state(folder, state.model_copy(update={"pending_rebuild": False}))
-        return SyncReport(reports, rebuilt=built)
+        return _rebuild_if_pending(sites, reports, knowledge_dir=knowledge_dir, rebuild=rebuild)
+
+
+def _rebuild_if_pending(
+    sites: list[Site],
+    reports: list[SiteReport],
+    *,
+    knowledge_dir: Path,
+    rebuild: Callable[[], BuildReport],
+) -> SyncReport:
+    """One rebuild for every site whose saved pages changed since the last index; their
+    state says so until a rebuild succeeds, so a failed one is tried again next time."""
+    folders = {site_folder(knowledge_dir, s.origin): s.origin for s in sites}
+    pending = [f for f, origin in folders.items() if load_state(f, origin).pending_rebuild]
+    if not pending:
+        return SyncReport(reports)
+    try:
+        built = rebuild()
+    except PracticeBotError as exc:
+        return SyncReport(reports, rebuild_error=str(exc))
+    for folder in pending:
+        state = load_state(folder, folders[folder])
+        save_state(folder, state.model_copy(update={"pending_rebuild": False}))
+    return SyncReport(reports, rebuilt=built)
 
 
 def due(sites: list[Site], *, knowledge_dir: Path, now: dt.datetime) -> list[Site]:

@@ -264,3 +264,21 @@ def test_sync_json_prints_what_was_added_changed_removed_and_skipped(
     assert {s["reason"] for s in site["skipped"]} >= {"robots.txt disallows it"}
     assert data["rebuilt"]["added"] and data["rebuilt"]["embedded"] > 0
     assert not (settings.knowledge_dir / "sites.yaml").exists()  # --site edits no file
+
+
+def test_a_failed_rebuild_is_tried_again_by_the_next_sync(
+    settings: Settings, procedures_site: ProceduresSite
+) -> None:
+    from bot.errors import IndexBusyError
+
+    def busy():  # type: ignore[no-untyped-def]
+        raise IndexBusyError("Another index build is running.")
+
+    first = sync_sites(
+        [_site(procedures_site)], knowledge_dir=settings.knowledge_dir, limits=LIMITS, rebuild=busy
+    )
+    assert first.rebuild_error == "Another index build is running." and first.rebuilt is None
+    syncer = Syncer(settings, procedures_site, FakeEmbedder())
+    second = syncer()
+    assert not second.changed_anything and syncer.rebuilds == 1 and second.rebuilt is not None
+    assert second.rebuilt.added  # the pages saved by the first sync reach the index now
