@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from bot.answering.answerer import Answerer
 from bot.answering.personal_data import PersonalDataGuard
@@ -22,10 +23,11 @@ from bot.retrieval.embedder import Embedder, SentenceTransformerEmbedder
 from bot.retrieval.glossary import Glossary
 from bot.retrieval.retriever import Retriever
 from bot.settings import Settings
-from bot.sync.config import Site, load_sites
-from bot.sync.fetch import limits_from
-from bot.sync.report import SyncReport
-from bot.sync.run import SyncTools, due, sync_sites
+
+if TYPE_CHECKING:  # the sync's HTTP client is imported only when a sync runs
+    from bot.sync.config import Site
+    from bot.sync.report import SyncReport
+    from bot.sync.run import SyncTools
 
 log = logging.getLogger(__name__)
 
@@ -209,6 +211,10 @@ def sync(
 ) -> SyncReport:
     """`practice-bot sync`: one site (--site), the due ones (--due), or every configured one."""
     import datetime as dt
+
+    from bot.sync.config import load_sites
+    from bot.sync.fetch import limits_from
+    from bot.sync.run import due, sync_sites
 
     sites = [site] if site else load_sites(settings.sites_path)
     if due_only:
