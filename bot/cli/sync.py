@@ -34,7 +34,8 @@ def sync(site_url: str | None, due: bool, as_json: bool, *, settings: Settings) 
     """Fetch the procedures sites in knowledge/sites.yaml (conditional requests, robots.txt
     obeyed, one request a second), save what changed under knowledge/sites/, and rebuild the
     index when anything did, embedding only the changed chapters."""
-    from bot import runtime
+    from bot.runtime import build, make_embedder
+    from bot.runtime import sync as sync_now
     from bot.sync.config import site_for
 
     if site_url and due:
@@ -42,10 +43,10 @@ def sync(site_url: str | None, due: bool, as_json: bool, *, settings: Settings) 
     site = site_for(site_url) if site_url else None
 
     def rebuild() -> BuildReport:  # the model loads only when something changed
-        return runtime.build(settings, runtime.make_embedder(settings), progress=not as_json)
+        return build(settings, make_embedder(settings), progress=not as_json)
 
     with audited(settings, "sync", site_url or str(settings.sites_path)) as note:
-        report = runtime.sync(settings, rebuild=rebuild, site=site, due_only=due)
+        report = sync_now(settings, rebuild=rebuild, site=site, due_only=due)
         note("; ".join(s.describe().splitlines()[0] for s in report.sites) or "no sites")
     if as_json:
         click.echo(json.dumps(report.to_json(), default=str))
