@@ -97,7 +97,11 @@ class Runtime:
         )
 
     def sync_on_schedule(
-        self, notify: Callable[[SyncReport], object], *, interval: float = 900.0
+        self,
+        notify: Callable[[SyncReport], object],
+        *,
+        interval: float = 900.0,
+        first: float = 60.0,
     ) -> threading.Thread:
         """Every `interval`, sync the sites whose schedule is due, on a thread of its own so
         answering never waits for it; `notify` is told what each sync that did anything did."""
@@ -107,7 +111,7 @@ class Runtime:
             if report.sites:
                 notify(report)
 
-        return self._every(interval, work, name="sync-schedule", first=60.0)
+        return self._every(interval, work, name="sync-schedule", first=first)
 
     def purge_daily(self) -> threading.Thread:
         """Delete usage older than the retention period now, and once a day after."""

@@ -282,3 +282,33 @@ def test_a_failed_rebuild_is_tried_again_by_the_next_sync(
     second = syncer()
     assert not second.changed_anything and syncer.rebuilds == 1 and second.rebuilt is not None
     assert second.rebuilt.added  # the pages saved by the first sync reach the index now
+
+
+def test_a_running_bot_syncs_due_sites_on_its_own_thread(
+    runtime, procedures_site: ProceduresSite
+) -> None:  # type: ignore[no-untyped-def]
+    import threading
+
+    settings = runtime.settings
+    (settings.knowledge_dir / "sites.yaml").write_text(
+        f"sites:\n  - start: {procedures_site.origin}/manual/contents.html\n", "utf-8"
+    )
+    runtime.settings = settings.model_copy(
+        update={"sync_delay_seconds": 0.0, "sync_page_seconds": 0.5, "sync_max_page_mb": 1.0}
+    )
+    reports: list[SyncReport] = []
+    told = threading.Event()
+
+    def notify(report: SyncReport) -> None:
+        reports.append(report)
+        told.set()
+
+    runtime.sync_on_schedule(notify, interval=0.2, first=0.0)
+    try:
+        assert told.wait(60)
+        time.sleep(1.0)  # a few more passes: the site is not due again for a day
+    finally:
+        runtime.stop()
+    assert len(reports) == 1 and len(reports[0].sites[0].added) == 42
+    assert runtime.index.path.name == current_name(settings.index_dir)  # switched to it
+    assert any(d.source.startswith("sites/") for d in runtime.index.manifest.documents)
