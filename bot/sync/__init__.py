@@ -3,5 +3,6 @@
 config.py (knowledge/sites.yaml), fetch.py (the polite, bounded HTTP client: host allow-list,
 robots.txt, conditional requests), links.py (links, sitemaps and titles in fetched pages),
 saved.py (where pages are kept: knowledge/sites/<host>/, the site's catalogue and state),
-report.py (what a sync did), run.py (one site's crawl, and every site's sync with one rebuild).
+report.py (what a sync did), crawl.py (one site's crawl and what each answer means for the saved
+copy), run.py (every site's sync, the schedule, one rebuild).
 """

@@ -241,7 +241,7 @@ def test_the_cli_names_a_bad_sites_yaml_in_one_line(run, settings: Settings) -> 
 def test_no_sites_configured_is_said_and_builds_nothing(run, settings: Settings) -> None:  # type: ignore[no-untyped-def]
     result = run("sync")
     assert result.exit_code == 0 and result.output.strip() == "No sites are configured."
-    assert not settings.index_dir.exists()
+    assert not settings.index_dir.exists() and not (settings.knowledge_dir / "sites").exists()
 
 
 def _report(changed: int, added: int, removed: int) -> SyncReport:
