@@ -10,6 +10,7 @@ import pytest
 
 from bot.devtools.procedures_site import ProceduresSite
 from bot.settings import Settings
+from tests.fakes.embedder import FakeEmbedder
 from tests.fakes.slack import Bot
 
 ADMIN_CHANNEL = "CADMIN"
@@ -65,7 +66,15 @@ def test_a_sync_that_changes_a_chapter_tells_the_admin_channel_with_links(
 
     procedures_site.change(CHANGED, "Core group meetings may be held by video call.")
     procedures_site.remove("private-fostering")
+    embedder = bot.runtime.embedder
+    assert isinstance(embedder, FakeEmbedder)
+    embedder.calls.clear()
     _sync(bot, finished=2)
+    *building, _probes = embedder.calls  # the new version's check embeds five passages afresh
+    assert [t for call in building for t in call] == [
+        "Core Groups and Child Protection Plans. 9. Timescales at a Glance. "
+        "Core group meetings may be held by video call."
+    ]
     second = bot.slack.wait_for("chat.postMessage", count=2)[-1].params["text"]
     assert "\n… and" not in second  # nothing else was touched
     assert second.startswith("Procedures sync: 1 chapter updated, 1 removed.")
