@@ -39,7 +39,7 @@ def _sync(bot: Bot, *, finished: int) -> str:
     """/reindex sync as the admin; the private reply once the sync has finished."""
     acked = bot.command("sync", name="/reindex", user="UADMIN")
     assert (acked.status, acked.body) == (200, "")
-    replies = bot.slack.wait_for("response_url", count=finished * 2, timeout=20)
+    replies = bot.slack.wait_for("response_url", count=finished * 2, timeout=90)
     assert "Syncing the procedures sites" in replies[-2].params["text"]
     return str(replies[-1].params["text"])
 
