@@ -144,13 +144,13 @@ class Fetcher:
                 "site's rules for robots are unknown; nothing was fetched."
             )
         self._robots = Protego.parse(text)
+        asked = self._robots.crawl_delay(self.limits.user_agent)
+        if asked:
+            self.delay = max(self.delay, min(float(asked), MAX_CRAWL_DELAY))
         if got.not_modified:  # not every server repeats its validators on a 304
             return Fetched(
                 url, 304, text.encode(), got.etag or etag, got.last_modified or last_modified
             )
-        asked = self._robots.crawl_delay(self.limits.user_agent)
-        if asked:
-            self.delay = max(self.delay, min(float(asked), MAX_CRAWL_DELAY))
         return Fetched(url, got.status, text.encode(), got.etag, got.last_modified)
 
     def get(

@@ -271,3 +271,17 @@ def test_the_admin_channel_message_counts_and_links_each_chapter(settings: Setti
     assert "Procedures sync of https://x.org failed: HTTP 503" in str(
         sync_message(failed, templates)
     )
+
+
+def test_a_robots_txt_not_modified_is_obeyed_from_the_saved_copy() -> None:
+    clock = Clock()
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(304)  # and no validators repeated
+
+    saved = "User-agent: *\nCrawl-delay: 3\nDisallow: /manual/x/"
+    with _fetcher(handler, clock) as fetcher:
+        got = fetcher.load_robots(etag='"r1"', last_modified=None, saved=saved)
+        assert (got.status, got.etag) == (304, '"r1"')
+        assert not fetcher.robots_allow("https://x.org/manual/x/a.html")
+        assert fetcher.delay == 3.0
