@@ -11,6 +11,7 @@ PracticeBotError
 ├── IndexBusyError       another rebuild holds the index lock
 ├── IndexValidationError a new version failed its checks and was not made current
 ├── IndexWriteError      the index folder cannot be written (permissions, full disk)
+├── SyncError            a procedures site could not be synced (nothing saved was lost)
 ├── EmbedderNotReadyError  the model was used before warm_up()
 ├── QuestionError        the question is empty or unusable
 └── StoreError           the database refused one piece of work
@@ -63,6 +64,11 @@ class IndexValidationError(PracticeBotError):
 
 class IndexWriteError(PracticeBotError):
     """The index folder cannot be written; seen by the admin, the old version still serves."""
+
+
+class SyncError(PracticeBotError):
+    """A site could not be synced (unreachable, robots.txt unreadable, another sync running);
+    seen by the admin, in the terminal or the admin channel. What was saved before stays."""
 
 
 class EmbedderNotReadyError(PracticeBotError):

@@ -6,6 +6,7 @@ import datetime as dt
 import logging
 import threading
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from bot.answering.answerer import Answerer
 from bot.answering.gaps import GapReport, find_gaps
@@ -24,6 +25,11 @@ from bot.retrieval.embedder import Embedder, SentenceTransformerEmbedder
 from bot.retrieval.glossary import Glossary
 from bot.retrieval.retriever import Retriever
 from bot.settings import Settings
+
+if TYPE_CHECKING:  # the sync's HTTP client is imported only when a sync runs
+    from bot.sync.config import Site
+    from bot.sync.report import SyncReport
+    from bot.sync.run import SyncTools
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +85,35 @@ class Runtime:
         report = build(self.settings, self.embedder, on_progress=on_progress)
         self.reload_if_changed()
         return report
+
+    def sync(
+        self, *, site: Site | None = None, due_only: bool = False, tools: SyncTools | None = None
+    ) -> SyncReport:
+        """Sync the configured sites (or one), rebuilding and switching if anything changed."""
+        return sync(
+            self.settings,
+            rebuild=lambda: self.rebuild(),
+            site=site,
+            due_only=due_only,
+            tools=tools,
+        )
+
+    def sync_on_schedule(
+        self,
+        notify: Callable[[SyncReport], object],
+        *,
+        interval: float = 900.0,
+        first: float = 60.0,
+    ) -> threading.Thread:
+        """Every `interval`, sync the sites whose schedule is due, on a thread of its own so
+        answering never waits for it; `notify` is told what each sync that did anything did."""
+
+        def work() -> None:
+            report = self.sync(due_only=True)
+            if report.sites:
+                notify(report)
+
+        return self._every(interval, work, name="sync-schedule", first=first)
 
     def purge_daily(self) -> threading.Thread:
         """Delete usage older than the retention period now, and once a day after."""
@@ -207,6 +242,33 @@ def _build_index(
         windows=settings.sentence_windows,
         ivf_above_rows=settings.ivf_above_rows,
         limits=read_limits(settings),
+    )
+
+
+def sync(
+    settings: Settings,
+    *,
+    rebuild: Callable[[], BuildReport],
+    site: Site | None = None,
+    due_only: bool = False,
+    tools: SyncTools | None = None,
+) -> SyncReport:
+    """`practice-bot sync`: one site (--site), the due ones (--due), or every configured one."""
+    import datetime as dt
+
+    from bot.sync.config import load_sites
+    from bot.sync.fetch import limits_from
+    from bot.sync.run import due, sync_sites
+
+    sites = [site] if site else load_sites(settings.sites_path)
+    if due_only:
+        sites = due(sites, knowledge_dir=settings.knowledge_dir, now=dt.datetime.now(dt.UTC))
+    return sync_sites(
+        sites,
+        knowledge_dir=settings.knowledge_dir,
+        limits=limits_from(settings),
+        rebuild=rebuild,
+        tools=tools,
     )
 
 

@@ -165,8 +165,8 @@ class Settings(BaseSettings):
     )
     admin_channel: str | None = Field(
         default=None,
-        description="The Slack channel id admin messages go to (the weekly gaps digest); "
-        "unset: none are posted.",
+        description="The Slack channel id (C…) admin messages go to: the weekly gaps digest, "
+        "a sync's summary of what changed, a failed sync. Unset: none are posted.",
     )
     owner_slack_users: dict[str, str] = Field(
         default_factory=dict,
@@ -200,6 +200,41 @@ class Settings(BaseSettings):
         default=frozenset(),
         validation_alias=_slack("ALLOWED_CHANNELS"),
         description="If set, the channel ids where mentions are answered (DMs and /ask always).",
+    )
+    sync_delay_seconds: float = Field(
+        default=1.0,
+        ge=0,
+        le=60,
+        description="Sync: the least time between two requests to a site (more if its "
+        "robots.txt asks for a longer crawl delay).",
+    )
+    sync_max_pages: int = Field(
+        default=500, ge=1, le=20_000, description="Sync: most pages fetched from one site."
+    )
+    sync_max_page_mb: float = Field(
+        default=5,
+        gt=0,
+        le=50,
+        description="Sync: a page larger than this is skipped; reading stops at the limit.",
+    )
+    sync_page_seconds: float = Field(
+        default=20,
+        gt=0,
+        le=300,
+        description="Sync: how long one request may take, from connecting to the last byte.",
+    )
+    sync_max_minutes: float = Field(
+        default=30,
+        gt=0,
+        le=24 * 60,
+        description="Sync: how long one site may take; past it the sync stops, keeps what it "
+        "fetched, and removes nothing.",
+    )
+    sync_user_agent: str = Field(
+        default="practice-bot-sync/1.0",
+        min_length=3,
+        max_length=200,
+        description="Sync: the User-Agent sent, and the name robots.txt rules are matched on.",
     )
     retention_days: int = Field(
         default=90, ge=1, description="Usage and feedback older than this are deleted."
@@ -261,3 +296,7 @@ class Settings(BaseSettings):
     @property
     def glossary_path(self) -> Path:
         return self.knowledge_dir / "glossary.yaml"
+
+    @property
+    def sites_path(self) -> Path:
+        return self.knowledge_dir / "sites.yaml"

@@ -116,3 +116,16 @@ def backend(request: pytest.FixtureRequest, tmp_path: Path):  # type: ignore[no-
     backend = Backend(tmp_path, url)
     yield backend
     backend.close()
+
+
+@pytest.fixture
+def procedures_site():  # type: ignore[no-untyped-def]
+    """The local procedures manual (bot/devtools/procedures_site.py) on 127.0.0.1, with a
+    second server standing for another host."""
+    from bot.devtools.procedures_site import ProceduresSite
+
+    site = ProceduresSite().start()
+    try:
+        yield site
+    finally:
+        site.stop()

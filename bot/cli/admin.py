@@ -34,7 +34,7 @@ def index_build(as_json: bool, *, settings: Settings) -> None:
 
     from bot.runtime import build, make_embedder
 
-    with _audited(settings, "rebuild", str(settings.knowledge_dir)) as note:
+    with audited(settings, "rebuild", str(settings.knowledge_dir)) as note:
         report = build(settings, make_embedder(settings), progress=not as_json)
         note(report.summary())
     if as_json:
@@ -51,7 +51,7 @@ def index_rollback(*, settings: Settings) -> None:
     """Serve the previous index version again (running bots switch within seconds)."""
     from bot.index.build import rollback
 
-    with _audited(settings, "rollback", str(settings.index_dir)) as note:
+    with audited(settings, "rollback", str(settings.index_dir)) as note:
         old, new = rollback(settings.index_dir, model=settings.model)
         note(f"{old} -> {new}")
     click.echo(f"Rolled back: index version {new} is current again (was {old}).")
@@ -75,7 +75,7 @@ def index_versions(*, settings: Settings) -> None:
 
 
 @contextmanager
-def _audited(settings: Settings, action: str, target: str) -> Iterator[Callable[[str], None]]:
+def audited(settings: Settings, action: str, target: str) -> Iterator[Callable[[str], None]]:
     """Record an admin action run from the command line, with its result, in the audit log."""
     import getpass
 

@@ -96,6 +96,14 @@ def _serve(settings: Settings, *, http: bool, host: str, port: int) -> None:
     app = slack_app(runtime)
     if settings.admin_channel:  # the weekly digest of what the sources could not answer
         schedule_digest(runtime, app.client, channel=settings.admin_channel)
+    if settings.sites_path.exists():  # due syncs run beside answering, never in its way
+        from bot.slack.sync_notice import post_sync_report
+
+        runtime.sync_on_schedule(
+            lambda report: post_sync_report(
+                app.client, settings.admin_channel, report, runtime.templates
+            )
+        )
     if http:
         serve_http(app, settings, host=host, port=port)
     else:

@@ -10,6 +10,7 @@ from bot.cli.answers import ask, chat, run, serve, sources
 from bot.cli.brief import brief
 from bot.cli.gaps import gaps
 from bot.cli.measure import bench, evaluate
+from bot.cli.sync import sync
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -24,6 +25,7 @@ for command in (ask, chat, run, serve, sources, evaluate, bench, index, feedback
 cli.add_command(brief)
 cli.add_command(gaps)
 cli.add_command(answer_record)
+cli.add_command(sync)
 
 
 def main() -> None:

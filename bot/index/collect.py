@@ -21,7 +21,7 @@ from bot.ingest.metadata import load_catalogue
 from bot.ingest.worker import DocumentWorker, Prepare
 from bot.records import Chunk, Document
 
-PARSER_VERSION = 3  # bump when parsing or chunking changes, so every file is read again
+PARSER_VERSION = 4  # bump when parsing or chunking changes, so every file is read again
 
 
 @dataclass

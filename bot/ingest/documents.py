@@ -24,7 +24,7 @@ from bot.ingest.structure import heading_key, lone_heading
 from bot.records import Block, Document, Kind
 
 # Files in the knowledge folder that are settings, not documents.
-NOT_DOCUMENTS = ("glossary.yaml", CATALOGUE)
+NOT_DOCUMENTS = ("glossary.yaml", "sites.yaml", CATALOGUE)
 
 
 def find_documents(knowledge_dir: Path) -> list[Path]:

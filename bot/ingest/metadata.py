@@ -1,5 +1,6 @@
 """A document's metadata when it has no front matter: a clean title, its kind, its dates, its
-link; and the catalogue (knowledge/catalogue.yaml) where an admin sets them for any file.
+link; and the catalogue (knowledge/catalogue.yaml) where an admin sets them for any file
+(a synced site's own catalogue.yaml gives each saved page its live address).
 
 Order of precedence: the catalogue, then front matter or document properties an author set
 on purpose (title, kind, review date), then what the text says ("updated in March 2025"),
@@ -62,10 +63,25 @@ class CatalogueEntry(BaseModel):
 
 
 def load_catalogue(knowledge_dir: Path) -> dict[str, CatalogueEntry]:
-    """knowledge/catalogue.yaml: file path (relative to the knowledge folder) -> entry."""
-    path = knowledge_dir / CATALOGUE
-    if not path.exists():
+    """knowledge/catalogue.yaml, and any catalogue.yaml in a sub-folder (a synced site's, which
+    `practice-bot sync` writes) for the files below that folder: file path (relative to the
+    knowledge folder) -> entry. Where two name the same file, the one nearer the top wins."""
+    if not knowledge_dir.is_dir():
         return {}
+    found = [
+        p
+        for p in knowledge_dir.rglob(CATALOGUE)
+        if p.is_file() and not any(s.startswith(".") for s in p.relative_to(knowledge_dir).parts)
+    ]
+    entries: dict[str, CatalogueEntry] = {}
+    for path in sorted(found, key=lambda p: len(p.relative_to(knowledge_dir).parts), reverse=True):
+        folder = path.parent.relative_to(knowledge_dir).as_posix()
+        prefix = "" if folder == "." else folder + "/"
+        entries.update({prefix + k: v for k, v in _catalogue_file(path).items()})
+    return entries
+
+
+def _catalogue_file(path: Path) -> dict[str, CatalogueEntry]:
     try:
         data = load_yaml(path.read_text(encoding="utf-8"), limit=1024 * 1024) or {}
         if not isinstance(data, dict):

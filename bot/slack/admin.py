@@ -32,7 +32,9 @@ from bot.index.report import BuildReport
 from bot.ingest.formats import ReadLimits
 from bot.ingest.uploads import MAX_UPLOAD_BYTES
 from bot.slack.markup import escape
+from bot.slack.sync_notice import post_sync_report
 from bot.stores.audit import AuditLog
+from bot.sync.report import SiteReport, SyncReport
 
 log = logging.getLogger(__name__)
 GROUP_CACHE_SECONDS = 300
@@ -188,6 +190,17 @@ class RebuildRunner:
                 self._thread = None
 
 
+def _summary(report: SyncReport) -> str:
+    """One line for the audit log."""
+    sites = "; ".join(
+        f"{s.site} failed"
+        if s.error
+        else f"{s.site}: {len(s.added)} new, {len(s.changed)} changed, {len(s.removed)} removed"
+        for s in report.sites
+    )
+    return sites + (f"; {report.rebuilt.summary()}" if report.rebuilt else "")
+
+
 def _lower_priority() -> None:
     """Let question threads win the CPU from the rebuild. On Linux a nice value belongs to one
     thread, so this lowers only the calling thread; elsewhere it would renice the whole bot."""
@@ -213,6 +226,8 @@ class AdminActions:
     file_hosts: FileHosts  # where uploads may be fetched from with the token
     runner: RebuildRunner = field(default_factory=RebuildRunner)
     read_limits: ReadLimits = field(default_factory=ReadLimits)  # checking an upload's text
+    sync: Callable[[], SyncReport] | None = None  # the configured sites, then a rebuild
+    admin_channel: str | None = None  # where a sync's changes and failures are posted
 
     def start_rebuild(self, user_id: str, say: Callable[[str], object]) -> None:
         """Rebuild on the rebuild thread; someone asking while one runs is told to wait."""
@@ -247,10 +262,37 @@ class AdminActions:
         self._record(user_id, "ok", report.summary())
         say(self.templates.render("reindex_done", report=escape(report.describe())))
 
-    def _record(self, user_id: str, result: str, detail: str = "") -> None:
+    def start_sync(self, user_id: str, say: Callable[[str], object], client: WebClient) -> None:
+        """`/reindex sync`: sync on the rebuild thread (one job at a time), tell the admin what
+        it did, and post the changes or failures to the admin channel."""
+
+        def job() -> None:
+            say(self.templates.render("sync_started"))
+            self.sync_and_report(user_id, say, client)
+
+        if not self.runner.start(job):
+            self._record(user_id, "busy", action="sync")
+            say(BUSY)
+
+    def sync_and_report(self, user_id: str, say: Callable[..., object], client: WebClient) -> None:
+        try:
+            report = self.sync() if self.sync else SyncReport([])
+        except PracticeBotError as exc:  # another sync running, or sites.yaml is not valid
+            report = SyncReport([SiteReport(site="knowledge/sites.yaml", error=str(exc))])
+        if not report.sites:
+            say(self.templates.render("sync_none"))
+            return
+        failed = report.failed or report.rebuild_error
+        self._record(user_id, "failed" if failed else "ok", _summary(report), action="sync")
+        say(self.templates.render("sync_done", report=escape(report.describe())))
+        post_sync_report(client, self.admin_channel, report, self.templates)
+
+    def _record(
+        self, user_id: str, result: str, detail: str = "", *, action: str = "rebuild"
+    ) -> None:
         self.audit.record(
             actor=f"slack:{user_id}",
-            action="rebuild",
+            action=action,
             target="knowledge",
             result=result,
             detail=detail,

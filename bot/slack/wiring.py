@@ -33,6 +33,8 @@ def slack_deps(runtime: Runtime) -> SlackDeps:
         bot_token=token,
         file_hosts=FileHosts.for_api(settings.slack_api_url),
         read_limits=read_limits(settings),
+        sync=lambda: runtime.sync(),
+        admin_channel=settings.admin_channel,
     )
     return SlackDeps(
         answerer=runtime.current,

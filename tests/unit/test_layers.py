@@ -17,6 +17,7 @@ LAYERS = [
     {"bot.errors", "bot.settings", "bot.records", "bot.text"},
     {"bot.ingest", "bot.stores"},
     {"bot.index"},
+    {"bot.sync"},
     {"bot.retrieval"},
     {"bot.answering"},
     {"bot.runtime"},

@@ -22,6 +22,7 @@ _FURNITURE = re.compile(
     re.I,
 )
 _BLOCKS = re.compile(r"^(h[1-6]|p|li|blockquote|dt|dd|table)$")
+_DECLARES_UTF8 = re.compile(rb"<meta[^>]{0,200}charset\s*=\s*[\"']?\s*utf-?8", re.I)
 
 
 def read(raw: bytes) -> Parsed:
@@ -29,7 +30,11 @@ def read(raw: bytes) -> Parsed:
 
     if b"\x00" in raw[:4096]:
         raise UnreadableFile("looks like a binary file, not HTML")
-    soup = BeautifulSoup(raw, "html.parser")
+    # A page that says it is UTF-8 is read as UTF-8 even when a few bytes are not (a bad
+    # paste on a published site): left to guess, the parser would read the whole page as
+    # Windows-1252 and garble every quote mark and dash in it.
+    markup = raw.decode("utf-8", errors="replace") if _DECLARES_UTF8.search(raw[:4096]) else raw
+    soup = BeautifulSoup(markup, "html.parser")
     meta = _meta(soup)
     for tag in soup.find_all(DROP):
         tag.decompose()

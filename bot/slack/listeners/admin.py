@@ -1,4 +1,5 @@
-"""Admin-only listeners: /reindex, the 'Rebuild now' button, and documents sent in a DM."""
+"""Admin-only listeners: /reindex (and /reindex sync), the 'Rebuild now' button, and documents
+sent in a DM."""
 
 from __future__ import annotations
 
@@ -42,7 +43,11 @@ def refuse_non_admin(deps: SlackDeps, user: str, action: str, what: str) -> str:
 def reindex_command(deps: SlackDeps) -> Callable[..., None]:
     def on_reindex(ack: Ack, command: dict[str, Any], respond: Respond, client: WebClient) -> None:
         ack()  # first: the admin check may have to ask Slack for a user group's members
-        _rebuild_for(deps, command.get("user_id", ""), respond, client)
+        user = command.get("user_id", "")
+        if str(command.get("text") or "").strip().lower() == "sync":
+            _sync_for(deps, user, respond, client)
+        else:
+            _rebuild_for(deps, user, respond, client)
 
     return on_reindex
 
@@ -61,6 +66,14 @@ def _rebuild_for(deps: SlackDeps, user: str, respond: Respond, client: WebClient
         say(refuse_non_admin(deps, user, "rebuild", "rebuild the index"))
         return
     deps.admin.start_rebuild(user, say)  # returns at once: the rebuild has its own thread
+
+
+def _sync_for(deps: SlackDeps, user: str, respond: Respond, client: WebClient) -> None:
+    say = _private(respond)
+    if not deps.admin.admins.allows(user, client):
+        say(_refuse(deps, user, "sync", "sync the procedures sites"))
+        return
+    deps.admin.start_sync(user, say, client)  # returns at once: the sync has its own thread
 
 
 def handle_upload(deps: SlackDeps, client: WebClient, event: dict[str, Any]) -> None:
