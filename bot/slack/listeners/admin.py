@@ -69,9 +69,9 @@ def _rebuild_for(deps: SlackDeps, user: str, respond: Respond, client: WebClient
 
 
 def _sync_for(deps: SlackDeps, user: str, respond: Respond, client: WebClient) -> None:
-    say = _private(respond)
+    say = private_reply(respond)
     if not deps.admin.admins.allows(user, client):
-        say(_refuse(deps, user, "sync", "sync the procedures sites"))
+        say(refuse_non_admin(deps, user, "sync", "sync the procedures sites"))
         return
     deps.admin.start_sync(user, say, client)  # returns at once: the sync has its own thread
 
