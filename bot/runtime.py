@@ -113,7 +113,7 @@ class Runtime:
             if report.sites:
                 notify(report)
 
-        return self._every(interval, work, name="sync-schedule", first=first)
+        return self.every(interval, work, name="sync-schedule", first=first)
 
     def purge_daily(self) -> threading.Thread:
         """Delete usage older than the retention period now, and once a day after."""
