@@ -65,7 +65,7 @@ class Settings(BaseSettings):
         "related (not answering); below it, 'not found'.",
     )
     reader: bool = Field(
-        default=False,
+        default=True,
         description="on: the project's reader (models/reader) decides what answers, orders the "
         "citations and picks the lead; off: the similarity rule above, for comparison only.",
     )

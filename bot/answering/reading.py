@@ -62,8 +62,7 @@ def best_sentence(
     may_lead: Callable[[str], bool] = lambda sentence: True,
 ) -> int:
     """The index of the passage's sentence most likely to carry the answer, among those that
-    may lead at all (the answerer's rule: not a reported belief, not leaning on the sentence
-    before); earlier on ties."""
+    may lead at all (the answerer's rule: not a reported belief); earlier on ties."""
     parts = sentences(chunk)
     if len(parts) == 1:
         return 0
