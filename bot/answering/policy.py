@@ -73,7 +73,9 @@ class AnswerPolicy:
         ):
             # A term the glossary knows but no document mentions (LADO, CAMHS): not covered.
             return Decision(Outcome.NOT_FOUND, "abstain", by, (), ())
-        outcome = self._reader(read) if decides and read is not None else self._rule(retrieval)
+        outcome = (
+            self._reader(read, retrieval) if decides and read is not None else self._rule(retrieval)
+        )
         if outcome is Outcome.NOT_FOUND:
             return Decision(outcome, "abstain", by, (), ())
         hits, readers = self._order(retrieval, read)
@@ -95,11 +97,17 @@ class AnswerPolicy:
             return Outcome.ANSWERED
         return Outcome.RELATED if best >= self.related_similarity else Outcome.NOT_FOUND
 
-    def _reader(self, read: Sequence[Read]) -> Outcome:
-        """The best passage answers; short of that, the best is on the topic: related."""
+    def _reader(self, read: Sequence[Read], retrieval: Retrieval) -> Outcome:
+        """The best passage answers; short of that, the best is on the topic: related. Related
+        also needs retrieval's similarity floor for "on the topic" (the rule's): the reader
+        was trained on practice questions and can call a practice passage on the topic of
+        "who won the world cup", which must be not found, with nothing shown."""
         if max(r.reading.answers for r in read) >= self.reader_answer:
             return Outcome.ANSWERED
-        if max(r.reading.answers + r.reading.topic for r in read) >= self.reader_related:
+        if (
+            max(r.reading.answers + r.reading.topic for r in read) >= self.reader_related
+            and retrieval.top_similarity >= self.related_similarity
+        ):
             return Outcome.RELATED
         return Outcome.NOT_FOUND
 

@@ -157,3 +157,14 @@ def test_pairs_are_batched_with_pairs_of_similar_length() -> None:
     groups = by_length([50, 10, 40, 20, 30], batch=2)
     assert groups == [[1, 3], [4, 2], [0]]
     assert sorted(i for g in groups for i in g) == [0, 1, 2, 3, 4]
+
+
+def test_nothing_near_in_retrieval_is_not_found_whatever_the_reader_says_of_the_topic(
+    settings: Settings, fake_embedder: FakeEmbedder
+) -> None:
+    # A reader trained on practice questions can call a practice passage "on the topic" of
+    # anything; with retrieval below its floor for "on the topic", nothing is shown.
+    reader = FakeReader(topic=0.9)
+    runtime = _with(settings.model_copy(update={"related_similarity": 0.99}), fake_embedder, reader)
+    answer = runtime.current().answer("second plan")
+    assert answer.outcome is Outcome.NOT_FOUND and answer.passages == ()
