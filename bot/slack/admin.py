@@ -164,13 +164,15 @@ class RebuildRunner:
         self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
 
-    def start(self, job: Callable[[], None]) -> bool:
-        """Start `job`; False, and nothing started, while another rebuild is running."""
+    def start(self, job: Callable[[], str | None], say: Callable[[str], object]) -> bool:
+        """Start `job`; False, and nothing started, while another rebuild is running. The
+        message `job` returns is said once the runner is free again, so an admin who acts on
+        "finished" at once is never told a rebuild is still running."""
         with self._lock:
             if self._thread is not None:
                 return False
             self._thread = threading.Thread(
-                target=self._run, args=(job,), name="rebuild", daemon=True
+                target=self._run, args=(job, say), name="rebuild", daemon=True
             )
             try:
                 self._thread.start()
@@ -179,15 +181,21 @@ class RebuildRunner:
                 raise
             return True
 
-    def _run(self, job: Callable[[], None]) -> None:
+    def _run(self, job: Callable[[], str | None], say: Callable[[str], object]) -> None:
         _lower_priority()
+        closing = None
         try:
-            job()
+            closing = job()
         except Exception:  # the runner must never be left marked busy
             log.exception("rebuild failed")
         finally:
             with self._lock:
                 self._thread = None
+        if closing is not None:
+            try:
+                say(closing)
+            except Exception:  # Slack unreachable: the work is done and logged anyway
+                log.exception("could not send the closing message of a rebuild")
 
 
 def _summary(report: SyncReport) -> str:
@@ -232,16 +240,16 @@ class AdminActions:
     def start_rebuild(self, user_id: str, say: Callable[[str], object]) -> None:
         """Rebuild on the rebuild thread; someone asking while one runs is told to wait."""
 
-        def job() -> None:
+        def job() -> str:
             say(self.templates.render("reindex_started"))
-            self.rebuild_and_report(user_id, say)
+            return self.rebuild_and_report(user_id, say)
 
-        if not self.runner.start(job):
+        if not self.runner.start(job, say):
             self._record(user_id, "busy")
             say(BUSY)
 
-    def rebuild_and_report(self, user_id: str, say: Callable[..., object]) -> None:
-        """Rebuild, telling the admin how far it has got, then what changed."""
+    def rebuild_and_report(self, user_id: str, say: Callable[..., object]) -> str:
+        """Rebuild, telling the admin how far it has got; returns what to tell them at the end."""
         last = [time.monotonic()]
 
         def progress(done: int, total: int) -> None:
@@ -253,39 +261,37 @@ class AdminActions:
             report = self.rebuild(progress)
         except IndexBusyError:  # a build started elsewhere (the CLI, another worker)
             self._record(user_id, "busy")
-            say(BUSY)
-            return
+            return BUSY
         except PracticeBotError as exc:
             self._record(user_id, "failed", str(exc))
-            say(self.templates.render("reindex_failed", reason=escape(str(exc))))
-            return
+            return self.templates.render("reindex_failed", reason=escape(str(exc)))
         self._record(user_id, "ok", report.summary())
-        say(self.templates.render("reindex_done", report=escape(report.describe())))
+        return self.templates.render("reindex_done", report=escape(report.describe()))
 
     def start_sync(self, user_id: str, say: Callable[[str], object], client: WebClient) -> None:
         """`/reindex sync`: sync on the rebuild thread (one job at a time), tell the admin what
         it did, and post the changes or failures to the admin channel."""
 
-        def job() -> None:
+        def job() -> str:
             say(self.templates.render("sync_started"))
-            self.sync_and_report(user_id, say, client)
+            return self.sync_and_report(user_id, client)
 
-        if not self.runner.start(job):
+        if not self.runner.start(job, say):
             self._record(user_id, "busy", action="sync")
             say(BUSY)
 
-    def sync_and_report(self, user_id: str, say: Callable[..., object], client: WebClient) -> None:
+    def sync_and_report(self, user_id: str, client: WebClient) -> str:
+        """Sync, post the changes or failures to the admin channel; returns the admin's reply."""
         try:
             report = self.sync() if self.sync else SyncReport([])
         except PracticeBotError as exc:  # another sync running, or sites.yaml is not valid
             report = SyncReport([SiteReport(site="knowledge/sites.yaml", error=str(exc))])
         if not report.sites:
-            say(self.templates.render("sync_none"))
-            return
+            return self.templates.render("sync_none")
         failed = report.failed or report.rebuild_error
         self._record(user_id, "failed" if failed else "ok", _summary(report), action="sync")
-        say(self.templates.render("sync_done", report=escape(report.describe())))
         post_sync_report(client, self.admin_channel, report, self.templates)
+        return self.templates.render("sync_done", report=escape(report.describe()))
 
     def _record(
         self, user_id: str, result: str, detail: str = "", *, action: str = "rebuild"

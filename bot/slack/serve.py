@@ -130,15 +130,22 @@ class HttpServer:
         return self
 
     def stop(self) -> None:
-        # Close every socket from inside the server's own loop, which then ends by itself.
+        # The worker threads first: one finishing a response wakes the loop through the
+        # trigger, and must never write to the trigger's descriptor once it is closed (the
+        # number may by then belong to another file).
+        self._server.task_dispatcher.shutdown()
+
+        # Then every socket, closed from inside the server's own loop, which ends by itself.
         def close_all() -> None:
             for dispatcher in list(self._server._map.values()):
                 dispatcher.close()
 
-        self._server.trigger.pull_trigger(close_all)
+        try:
+            self._server.trigger.pull_trigger(close_all)
+        except OSError:  # the loop's trigger is already gone, so is the loop: close from here
+            close_all()
         if self._thread is not None:
             self._thread.join(timeout=10)
-        self._server.task_dispatcher.shutdown()
 
 
 def serve_http(app: App, settings: Settings, *, host: str, port: int) -> None:

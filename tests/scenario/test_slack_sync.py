@@ -60,8 +60,9 @@ def test_a_sync_that_changes_a_chapter_tells_the_admin_channel_with_links(
     [first] = bot.slack.wait_for("chat.postMessage")
     assert first.params["channel"] == ADMIN_CHANNEL
     assert first.params["text"].startswith("Procedures sync: 42 new chapters.")
-    assert f"<{procedures_site.chapter_url(CHANGED)}|Core Groups and Child Protection Plans>" in (
-        first.params["text"]
+    assert (
+        f"<{procedures_site.chapter_url(CHANGED)}|Core Groups and Child Protection Plans>"
+        in (first.params["text"])
     )
 
     procedures_site.change(CHANGED, "Core group meetings may be held by video call.")

@@ -12,9 +12,7 @@ from bot.answering.reading import READ_CANDIDATES, passage_text
 from bot.retrieval.reader import OnnxReader
 
 
-def reader_cost(
-    answerer: Answerer, reader: OnnxReader, questions: list[str]
-) -> dict[str, Any]:
+def reader_cost(answerer: Answerer, reader: OnnxReader, questions: list[str]) -> dict[str, Any]:
     run = str(reader.meta.get("run", "cross-1"))  # the training run the shipped graph came from
     with_reader = Answerer(
         answerer.retriever,
