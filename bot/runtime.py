@@ -14,7 +14,7 @@ from bot.answering.personal_data import PersonalDataGuard
 from bot.answering.policy import AnswerPolicy
 from bot.answering.reading import Reader
 from bot.answering.templates import Templates
-from bot.errors import IndexMismatchError, IndexMissingError
+from bot.errors import IndexMismatchError, IndexMissingError, PracticeBotError
 from bot.index.build import Progress, build_index
 from bot.index.dense import serve_single_threaded
 from bot.index.loaded import LoadedIndex, load_index, load_version
@@ -27,6 +27,8 @@ from bot.retrieval.retriever import Retriever
 from bot.settings import Settings
 
 if TYPE_CHECKING:  # the sync's HTTP client is imported only when a sync runs
+    from bot.stores.audit import AuditLog
+    from bot.stores.usage import UsageStore
     from bot.sync.config import Site
     from bot.sync.report import SyncReport
     from bot.sync.run import SyncTools
@@ -115,14 +117,17 @@ class Runtime:
 
         return self.every(interval, work, name="sync-schedule", first=first)
 
-    def purge_daily(self) -> threading.Thread:
-        """Delete usage older than the retention period now, and once a day after."""
-        from bot.stores.backends import usage_store
+    def purge_daily(self, store: UsageStore | None = None) -> threading.Thread:
+        """Delete usage older than the retention period now, and once a day after (from
+        `store`, or the one the settings name)."""
+        if store is None:
+            from bot.stores.backends import usage_store
 
-        store = usage_store(self.settings)
+            store = usage_store(self.settings)
+        kept = store
 
         def purge() -> None:
-            deleted = store.purge(older_than_days=self.settings.retention_days)
+            deleted = kept.purge(older_than_days=self.settings.retention_days)
             log.info(
                 "retention: deleted %d answers older than %d days",
                 deleted,
@@ -131,16 +136,20 @@ class Runtime:
 
         return self.every(24 * 3600, purge, name="retention", first=0.0)
 
-    def gaps(self, *, since: dt.datetime, until: dt.datetime) -> GapReport:
+    def gaps(
+        self, *, since: dt.datetime, until: dt.datetime, store: UsageStore | None = None
+    ) -> GapReport:
         """What staff asked from `since` to `until` that the sources could not answer, or
-        marked not helpful, by topic, over the index version being served."""
-        from bot.stores.usage import UsageStore
-
+        marked not helpful, by topic, over the index version being served (from `store`, or
+        the usage store the settings name)."""
         # Whole seconds, as the store keeps times: a report's period, carried in its buttons,
         # then finds the same questions again (rounded up, so this second's are in).
         since, until = (_whole_second(t) for t in (since, until))
         settings = self.settings
-        store = UsageStore(settings.usage_db, store_text=settings.store_question_text)
+        if store is None:
+            from bot.stores.backends import usage_store
+
+            store = usage_store(settings)
         answerer = self.current()
         return find_gaps(
             store.unanswered(since=since, until=until),
@@ -154,9 +163,34 @@ class Runtime:
             until=until,
         )
 
-    def watch_index(self, *, interval: float = 5.0) -> threading.Thread:
-        """Poll for a new current version (built by another process, or rolled back)."""
-        return self.every(interval, self.reload_if_changed, name="index-watch")
+    def watch_index(
+        self, *, interval: float = 5.0, audit: AuditLog | None = None
+    ) -> threading.Thread:
+        """Poll for a new current version (built by another process or worker, or rolled
+        back). One that cannot be loaded is not served: this worker keeps the version it has,
+        and says so once per version in the log and in `audit`."""
+        refused: set[str] = set()
+
+        def check() -> None:
+            try:
+                self.reload_if_changed()
+            except PracticeBotError as exc:
+                name = current_name(self.settings.index_dir) or "?"
+                if name in refused:
+                    return
+                refused.add(name)
+                kept = self.index.path.name
+                log.error("index version %s not loaded, still serving %s: %s", name, kept, exc)
+                if audit is not None:
+                    audit.record(
+                        actor="worker",
+                        action="load_index",
+                        target=name,
+                        result="failed",
+                        detail=f"still serving {kept}: {exc}",
+                    )
+
+        return self.every(interval, check, name="index-watch")
 
     def stop(self, timeout: float = 5.0) -> None:
         """Stop the background loops and wait for them to finish what they are doing."""

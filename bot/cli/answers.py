@@ -7,8 +7,8 @@ import sys
 
 import click
 
-from bot.cli.support import open_runtime, with_settings
-from bot.errors import ConfigError, QuestionError
+from bot.cli.support import open_runtime, say, with_settings
+from bot.errors import QuestionError
 from bot.settings import Settings
 
 
@@ -79,35 +79,12 @@ def serve(http: bool, port: int, host: str, *, settings: Settings) -> None:
 def _serve(settings: Settings, *, http: bool, host: str, port: int) -> None:
     import logging
 
-    from bot.slack.gaps_digest import schedule_digest
-    from bot.slack.serve import serve_http, serve_socket_mode
-    from bot.slack.wiring import slack_app
+    from bot.slack.wiring import serve
 
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
-    if http and settings.slack_signing_secret is None:
-        raise ConfigError(
-            "SLACK_SIGNING_SECRET is not set: HTTP mode verifies every request with it."
-        )
-    runtime = open_runtime(settings)  # model and index load here, before the first event
-    runtime.watch_index()  # versions built by another process, or rolled back, are picked up
-    runtime.purge_daily()  # usage older than the retention period is deleted
-    app = slack_app(runtime)
-    if settings.admin_channel:  # the weekly digest of what the sources could not answer
-        schedule_digest(runtime, app.client, channel=settings.admin_channel)
-    if settings.sites_path.exists():  # due syncs run beside answering, never in its way
-        from bot.slack.sync_notice import post_sync_report
-
-        runtime.sync_on_schedule(
-            lambda report: post_sync_report(
-                app.client, settings.admin_channel, report, runtime.templates
-            )
-        )
-    if http:
-        serve_http(app, settings, host=host, port=port)
-    else:
-        serve_socket_mode(app, settings)
+    serve(settings, http=http, host=host, port=port, on_build=say)
 
 
 @click.command()

@@ -16,8 +16,7 @@ from pydantic import SecretStr
 from bot.devtools.fake_slack import FakeSlack, envelope, mention, post, sign
 from bot.runtime import Runtime
 from bot.settings import Settings
-from bot.slack.serve import HttpServer
-from bot.slack.wiring import slack_app
+from bot.slack.wiring import assemble
 
 SECRET = "load-test-secret"
 
@@ -55,7 +54,8 @@ def run_load(
         slack_api_url=f"{slack.url}/api/",
     )
     configured = Runtime(settings, runtime.embedder, runtime.current(), runtime.templates, None)
-    server = HttpServer(slack_app(configured), settings, host="127.0.0.1", port=0).start()
+    worker = assemble(settings, runtime=configured)
+    server = worker.http_server(host="127.0.0.1", port=0).start()
     url = f"http://127.0.0.1:{server.port}/slack/events"
     sent: dict[str, float] = {}
     acks: list[float] = []
@@ -87,6 +87,7 @@ def run_load(
         slack.wait_quiet()  # private notes and reactions that follow an answer
     finally:
         server.stop()
+        worker.stores.close()
         slack.stop()
     answered = {c.params["thread_ts"]: c for c in answers}
     errors += total - len(answered)

@@ -7,7 +7,6 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from slack_bolt import App, BoltContext, BoltResponse
-from slack_bolt.middleware.request_verification import RequestVerification
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import (
@@ -18,10 +17,9 @@ from slack_sdk.http_retry.builtin_handlers import (
 
 from bot.errors import ConfigError
 from bot.settings import Settings
+from bot.slack.deps import SlackDeps
 from bot.slack.listeners import register_listeners
 from bot.slack.listeners.ack_first import tell_of_failure
-from bot.slack.replies import SlackDeps
-from bot.slack.verify import WITHOUT_BODY
 
 log = logging.getLogger(__name__)
 # Threads for listeners' work, all of it after the acknowledgement (listeners/ack_first.py).
@@ -50,14 +48,15 @@ def create_app(settings: Settings, deps: SlackDeps, *, client: WebClient | None 
     """The Bolt app with every listener registered and one error handler. Its Web API client
     is `client` (or one built from the settings), pointed wherever that one points."""
     web = client or build_client(settings)
-    secret = settings.slack_signing_secret
     app = App(
         # The token, not the client: given both (and SLACK_BOT_TOKEN is read from the
         # environment whatever is passed), Bolt warns at every start that one goes unused.
         token=web.token,
-        signing_secret=secret.get_secret_value() if secret else None,
-        # Socket Mode needs no signing secret; HTTP mode always verifies signatures.
-        request_verification_enabled=secret is not None,
+        # Signatures are checked in one place, before Bolt sees a request: HTTP mode's
+        # RequestGate (bot/slack/verify.py), with the secret from Settings. Socket Mode's
+        # connection is authenticated by its app token instead.
+        signing_secret="",
+        request_verification_enabled=False,
         # Bolt would check the token at once, through its own client on slack.com: it is
         # checked below instead, through the client configured here.
         token_verification_enabled=False,
@@ -69,8 +68,6 @@ def create_app(settings: Settings, deps: SlackDeps, *, client: WebClient | None 
     )
     _configure(app.client, like=web)
     _check_token(app.client)
-    # Bolt's own signature check would log an unverified body whole when it fails.
-    logging.getLogger(f"slack_bolt.{RequestVerification.__name__}").addFilter(WITHOUT_BODY)
     register_listeners(app, deps)
 
     @app.error

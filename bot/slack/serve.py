@@ -22,12 +22,11 @@ EVENTS_PATH = "/slack/events"
 HTTP_THREADS = 8
 
 
-def wsgi_app(app: App) -> Callable[..., Iterable[bytes]]:
+def wsgi_app(app: App, gate: RequestGate) -> Callable[..., Iterable[bytes]]:
     """Slack's requests at POST /slack/events, and GET /healthz for the load balancer.
 
     This is the trust boundary: Bolt sees a request only once RequestGate has checked its
     size, signature and timestamp and that it is not a replay."""
-    gate = RequestGate(_signing_secret(app))
 
     def application(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         path = environ.get("PATH_INFO")
@@ -45,17 +44,6 @@ def wsgi_app(app: App) -> Callable[..., Iterable[bytes]]:
         return _send(start_response, response.status, response.headers, response.body)
 
     return application
-
-
-def _signing_secret(app: App) -> str:
-    # Bolt's App has no public accessor for the secret it was built with; the gate must
-    # check with the very same one.
-    secret = str(getattr(app, "_signing_secret", "") or "")
-    if not secret.strip():
-        raise ConfigError(
-            "SLACK_SIGNING_SECRET is not set: HTTP mode verifies every request with it."
-        )
-    return secret
 
 
 def _bolt_request(environ: dict[str, Any], body: str) -> BoltRequest | None:
@@ -94,14 +82,20 @@ class HttpServer:
     Slow clients are bounded by the settings' connection limit and request timeout."""
 
     def __init__(
-        self, app: App, settings: Settings, *, host: str = "0.0.0.0", port: int = 3000
+        self,
+        app: App,
+        settings: Settings,
+        gate: RequestGate,
+        *,
+        host: str = "0.0.0.0",
+        port: int = 3000,
     ) -> None:
         from waitress import create_server
 
         from bot.slack.http_limits import WholeRequestChannel, room_for, waitress_options
 
         self._server: Any = create_server(
-            wsgi_app(app),
+            wsgi_app(app, gate),
             host=host,
             port=port,
             threads=HTTP_THREADS,
@@ -146,10 +140,6 @@ class HttpServer:
             close_all()
         if self._thread is not None:
             self._thread.join(timeout=10)
-
-
-def serve_http(app: App, settings: Settings, *, host: str, port: int) -> None:
-    HttpServer(app, settings, host=host, port=port).run()
 
 
 def serve_socket_mode(app: App, settings: Settings) -> None:

@@ -3,17 +3,17 @@ timestamp checked and replays refused before anything parses, logs or acts on th
 
 from __future__ import annotations
 
-import heapq
 import logging
 import re
-import threading
-import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from http import HTTPStatus
 from typing import Any
 
 from slack_sdk.signature import Clock, SignatureVerifier
+
+from bot.errors import ConfigError
+from bot.slack.memory import SlackMemory
 
 log = logging.getLogger(__name__)
 
@@ -24,8 +24,6 @@ MAX_BODY_BYTES = 256 * 1024
 # Slack's rule, which SignatureVerifier applies: a timestamp further than this from now is
 # refused, so a signature can be replayed only while its timestamp is within this window.
 SIGNATURE_WINDOW_SECONDS = 5 * 60
-# Far above Slack's request rate for one workspace in five minutes; bounds the memory.
-MAX_REMEMBERED_SIGNATURES = 50_000
 _TIMESTAMP = re.compile(r"[0-9]{1,12}")  # ASCII digits only: int() also takes " 1", "+1", "1_0"
 
 
@@ -44,49 +42,19 @@ class Verified:
     body: str
 
 
-class SeenSignatures:
-    """Signatures already let through, each kept until its timestamp is too old to pass the
-    check again (a replay after that is refused as stale); thread-safe, at most `limit` kept."""
-
-    def __init__(
-        self, *, limit: int = MAX_REMEMBERED_SIGNATURES, clock: Callable[[], float] = time.time
-    ) -> None:
-        self._limit = limit
-        self._clock = clock
-        self._expiry: dict[str, int] = {}
-        self._queue: list[tuple[int, str]] = []  # a heap, soonest expiry first
-        self._lock = threading.Lock()
-
-    def first(self, signature: str, timestamp: int) -> bool:
-        """True the first time this signature is seen, and it is remembered."""
-        with self._lock:
-            now = self._clock()
-            while self._queue and self._queue[0][0] < now:
-                self._forget_oldest()
-            if signature in self._expiry:
-                return False
-            while len(self._expiry) >= self._limit:
-                self._forget_oldest()
-            expiry = timestamp + SIGNATURE_WINDOW_SECONDS
-            self._expiry[signature] = expiry
-            heapq.heappush(self._queue, (expiry, signature))
-            return True
-
-    def _forget_oldest(self) -> None:
-        _, signature = heapq.heappop(self._queue)
-        del self._expiry[signature]
-
-    def __len__(self) -> int:
-        return len(self._expiry)
-
-
 class RequestGate:
-    """Admits a request to Bolt only if its body is small, signed by Slack and not a replay."""
+    """Admits a request to Bolt only if its body is small, signed by Slack and not a replay.
+    The one place signatures are checked: Bolt's own check is off (bot/slack/app.py). Replays
+    are remembered in the shared State, so one played back to another worker is refused too."""
 
-    def __init__(self, signing_secret: str, *, clock: Clock | None = None) -> None:
-        clock = clock or Clock()
-        self._verifier = SignatureVerifier(signing_secret, clock=clock)
-        self._seen = SeenSignatures(clock=clock.now)
+    def __init__(self, signing_secret: str, memory: SlackMemory, *, clock: Clock | None = None):
+        if not signing_secret.strip():
+            raise ConfigError(
+                "SLACK_SIGNING_SECRET is not set: HTTP mode verifies every request with it."
+            )
+        self._clock = clock or Clock()
+        self._verifier = SignatureVerifier(signing_secret, clock=self._clock)
+        self._memory = memory
 
     def admit(self, environ: Mapping[str, Any]) -> Verified | Refusal:
         """The verified body, or why not. Nothing from the body is logged either way."""
@@ -99,7 +67,10 @@ class RequestGate:
         if problem:
             log.warning("refused a request to the Slack endpoint: %s", problem)
             return Refusal(HTTPStatus.UNAUTHORIZED, "invalid request")
-        if not self._seen.first(signature, int(timestamp)):
+        expires_at = int(timestamp) + SIGNATURE_WINDOW_SECONDS
+        if not self._memory.first_signature(
+            signature, expires_at=expires_at, now=self._clock.now()
+        ):
             # The same signature means the same timestamp and body: already acted on once, so
             # a captured request played back (or a doubled delivery) is acknowledged, not run.
             log.warning("ignored a replayed request to the Slack endpoint")
@@ -139,15 +110,3 @@ def read_body(environ: Mapping[str, Any]) -> bytes | Refusal:
         return Refusal(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "request body too large")
     return body
 
-
-class WithoutBody(logging.Filter):
-    """Bolt's own signature check logs the whole unverified body at INFO when it fails; keep
-    the fact, drop the body (question text, names, the response_url)."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if str(record.msg).startswith("Invalid request signature detected"):
-            record.msg, record.args = "Invalid request signature detected (body not logged)", ()
-        return True
-
-
-WITHOUT_BODY = WithoutBody()  # one instance: adding it again to a logger is then a no-op

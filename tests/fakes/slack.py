@@ -10,10 +10,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.devtools.fake_slack import FakeSlack, Posted, envelope, post, sign
-from bot.runtime import Runtime, start
+from bot.runtime import Runtime
 from bot.settings import Settings
-from bot.slack.serve import HttpServer
-from bot.slack.wiring import slack_app
+from bot.slack.wiring import assemble
 from tests.fakes.embedder import FakeEmbedder
 
 SECRET = "test-signing-secret"
@@ -84,12 +83,13 @@ class Bot:
 def serve_bot(settings: Settings, fake_embedder: FakeEmbedder) -> Iterator[Bot]:
     slack = FakeSlack().start()
     configured = settings_with_slack(settings, slack.url)
-    runtime = start(configured, embedder=fake_embedder, progress=False)
-    server = HttpServer(slack_app(runtime), configured, host="127.0.0.1", port=0).start()
+    worker = assemble(configured, embedder=fake_embedder)
+    server = worker.http_server(host="127.0.0.1", port=0).start()
     try:
-        yield Bot(f"http://127.0.0.1:{server.port}", slack, runtime)
+        yield Bot(f"http://127.0.0.1:{server.port}", slack, worker.runtime)
     finally:
         server.stop()
+        worker.close()
         slack.stop()
 
 

@@ -15,8 +15,9 @@ from bot.errors import QuestionError
 from bot.runtime import Runtime
 from bot.slack.blocks import MAX_BLOCKS, MAX_SECTION_CHARS
 from bot.slack.brief_blocks import SHARE_BRIEF, brief_message
-from bot.slack.listeners.brief import RecentBriefs, brief_command, share_brief_action
+from bot.slack.listeners.brief import brief_command, share_brief_action
 from bot.slack.wiring import slack_deps
+from bot.stores.backends import open_stores
 
 LETTER = """---
 title: Focused visit letter
@@ -230,20 +231,19 @@ def test_the_share_button_carries_only_the_id() -> None:
 
 
 def test_the_listener_acks_first_and_answers_privately(runtime: Runtime) -> None:
-    deps = slack_deps(runtime)
+    deps = slack_deps(runtime, open_stores(runtime.settings))
     order = MagicMock()
-    held = RecentBriefs()
-    brief_command(deps, held)(
+    brief_command(deps)(
         ack=order.ack, command={"text": "supervision", "user_id": "U1"}, respond=order.respond
     )
     assert [c[0] for c in order.mock_calls] == ["ack", "respond"]
     sent = order.respond.call_args.kwargs
     assert sent["response_type"] == "ephemeral"
     value = sent["blocks"][-1]["elements"][0]["value"]
-    assert held.get(value) is not None and "supervision" not in value
+    assert deps.memory.brief(value) is not None and "supervision" not in value
 
     respond = MagicMock()
-    share_brief_action(deps, held)(
+    share_brief_action(deps)(
         ack=MagicMock(), action={"value": value}, body={"user": {"id": "U1"}}, respond=respond
     )
     shared, deleted = respond.call_args_list
@@ -254,7 +254,7 @@ def test_the_listener_acks_first_and_answers_privately(runtime: Runtime) -> None
 
 def test_the_listener_without_a_topic_lists_the_topics(runtime: Runtime) -> None:
     respond = MagicMock()
-    brief_command(slack_deps(runtime), RecentBriefs())(
+    brief_command(slack_deps(runtime, open_stores(runtime.settings)))(
         ack=MagicMock(), command={"text": " ", "user_id": "U1"}, respond=respond
     )
     assert BRIEF_TOPICS[0] in respond.call_args.kwargs["text"]
@@ -262,7 +262,7 @@ def test_the_listener_without_a_topic_lists_the_topics(runtime: Runtime) -> None
 
 def test_a_forgotten_brief_cannot_be_shared(runtime: Runtime) -> None:
     respond = MagicMock()
-    share_brief_action(slack_deps(runtime), RecentBriefs())(
+    share_brief_action(slack_deps(runtime, open_stores(runtime.settings)))(
         ack=MagicMock(), action={"value": "0" * 32}, body={"user": {"id": "U1"}}, respond=respond
     )
     assert respond.call_args.kwargs["response_type"] == "ephemeral"

@@ -120,20 +120,14 @@ def test_run_is_the_terminal_chat_on_the_same_pipeline(run) -> None:  # type: ig
 def test_run_starts_the_slack_bot_when_tokens_are_set(  # type: ignore[no-untyped-def]
     run, monkeypatch: pytest.MonkeyPatch, env: dict[str, str], expected: tuple
 ) -> None:
-    from bot.slack import serve as serve_module
-
     started: list[tuple] = []
     for name, value in env.items():
         monkeypatch.setenv(name, value)
-    monkeypatch.setattr(wiring_module, "slack_app", lambda rt: "app")
-    monkeypatch.setattr(
-        serve_module,
-        "serve_http",
-        lambda app, settings, host, port: started.append(("http", port)),
-    )
-    monkeypatch.setattr(
-        serve_module, "serve_socket_mode", lambda app, s: started.append(("socket",))
-    )
+
+    def serve(settings: Settings, *, http: bool, host: str, port: int, **_: object) -> None:
+        started.append(("http", port) if http else ("socket",))
+
+    monkeypatch.setattr(wiring_module, "serve", serve)
     result = run("run", stdin="")
     assert result.exit_code == 0, result.output
     assert started == [expected]

@@ -4,26 +4,33 @@ from __future__ import annotations
 
 import io
 import urllib.request
+from collections.abc import Iterator
 from typing import Any
 from unittest.mock import MagicMock, call
 
 import pytest
 from pydantic import SecretStr
+from slack_bolt import BoltRequest
 
 from bot.runtime import Runtime
 from bot.slack.admin import Admins
+from bot.slack.deps import SlackDeps
 from bot.slack.listeners.actions import more_action
 from bot.slack.listeners.admin import handle_upload, reindex_command
 from bot.slack.listeners.commands import ask_command
 from bot.slack.listeners.events import mention_event, message_event
 from bot.slack.listeners.feedback import verdict_action
-from bot.slack.replies import SlackDeps
 from bot.slack.wiring import slack_deps
+from bot.stores.backends import open_stores
+
+FIRST = BoltRequest(body="{}", headers={})  # a first delivery, not Slack's retry
 
 
 @pytest.fixture
-def deps(runtime: Runtime) -> SlackDeps:
-    return slack_deps(runtime)
+def deps(runtime: Runtime) -> Iterator[SlackDeps]:
+    stores = open_stores(runtime.settings)
+    yield slack_deps(runtime, stores)
+    stores.close()
 
 
 def test_ask_acks_before_it_answers(deps: SlackDeps) -> None:
@@ -53,7 +60,7 @@ def test_a_mention_is_answered_in_its_thread(deps: SlackDeps) -> None:
         "user": "U1",
         "text": "<@UBOT> second cp plan",
     }
-    mention_event(deps)(event=event, body={"event_id": "Ev1"}, client=client)
+    mention_event(deps)(event=event, body={"event_id": "Ev1"}, client=client, request=FIRST)
     kwargs = client.chat_postMessage.call_args.kwargs
     assert (kwargs["channel"], kwargs["thread_ts"]) == ("C1", "5.5")
     status = client.assistant_threads_setStatus.call_args.kwargs
@@ -71,7 +78,7 @@ def test_where_slack_refuses_the_status_a_reaction_shows_work_instead(deps: Slac
         "no", {"ok": False, "error": "not_allowed_token_type"}
     )
     event = {"channel": "C1", "ts": "5.6", "user": "U1", "text": "<@UBOT> second cp plan"}
-    mention_event(deps)(event=event, body={"event_id": "Ev1b"}, client=client)
+    mention_event(deps)(event=event, body={"event_id": "Ev1b"}, client=client, request=FIRST)
     assert client.reactions_add.call_args == call(channel="C1", timestamp="5.6", name="mag")
     assert client.reactions_remove.call_args == call(channel="C1", timestamp="5.6", name="mag")
     assert client.chat_postMessage.called
@@ -80,7 +87,7 @@ def test_where_slack_refuses_the_status_a_reaction_shows_work_instead(deps: Slac
 def test_a_reply_inside_a_thread_stays_in_that_thread(deps: SlackDeps) -> None:
     client = MagicMock()
     event = {"channel": "C1", "ts": "6.6", "thread_ts": "5.5", "user": "U1", "text": "<@UBOT> rcpc"}
-    mention_event(deps)(event=event, body={"event_id": "Ev2"}, client=client)
+    mention_event(deps)(event=event, body={"event_id": "Ev2"}, client=client, request=FIRST)
     assert client.chat_postMessage.call_args.kwargs["thread_ts"] == "5.5"
 
 
@@ -93,7 +100,11 @@ def test_a_reaction_failure_does_not_stop_the_answer(deps: SlackDeps) -> None:
     client.reactions_add.side_effect = refused
     event = {"channel": "D1", "channel_type": "im", "ts": "7.7", "user": "U1", "text": "rcpc"}
     message_event(deps)(
-        event=event, body={"event_id": "Ev3"}, client=client, context=MagicMock(bot_user_id="UB")
+        event=event,
+        body={"event_id": "Ev3"},
+        client=client,
+        context=MagicMock(bot_user_id="UB"),
+        request=FIRST,
     )
     assert client.chat_postMessage.called
     assert not client.reactions_remove.called  # nothing to take away

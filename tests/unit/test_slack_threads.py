@@ -3,45 +3,52 @@
 from __future__ import annotations
 
 import logging
-from unittest.mock import patch
 
 import pytest
 
 from bot.runtime import Runtime
 from bot.slack.feedback import FEEDBACK_VIEW, read_reason, reason_view
-from bot.slack.threads import Thread, ThreadMemory, is_follow_up, with_context
+from bot.slack.memory import SlackMemory
+from bot.slack.threads import Thread, is_follow_up, with_context
+from bot.stores.state import LIMITS, MemoryState
 
 ANSWER_ID = "0123456789abcdef0123456789abcdef"
 
 
+def _memory(clock: list[float] | None = None, **limits: int) -> SlackMemory:
+    now = clock or [1000.0]
+    return SlackMemory(MemoryState(clock=lambda: now[0], limits=limits or LIMITS))
+
+
 def test_a_thread_keeps_its_first_question_and_is_renewed_by_later_answers() -> None:
-    threads = ThreadMemory()
-    threads.remember("C1", "1.1", "review conference timescale", asker="U1", private=False)
-    threads.remember(
+    memory = _memory()
+    memory.remember_thread("C1", "1.1", "review conference timescale", asker="U1", private=False)
+    memory.remember_thread(
         "C1", "1.1", "review conference timescale and how often?", asker="U2", private=False
     )
-    assert threads.earlier("C1", "1.1") == Thread("review conference timescale", "U1", False)
-    assert threads.earlier("C1", "2.2") is None and threads.earlier("C2", "1.1") is None
-    assert threads.earlier("C1", None) is None
+    assert memory.thread("C1", "1.1") == Thread("review conference timescale", "U1", False)
+    assert memory.thread("C1", "2.2") is None and memory.thread("C2", "1.1") is None
+    assert memory.thread("C1", None) is None
 
 
 def test_a_thread_answered_privately_stays_private() -> None:
-    threads = ThreadMemory()
-    threads.remember("C1", "1.1", "can [name] have a second cp plan?", asker="U1", private=True)
-    threads.remember("C1", "1.1", "and the core group?", asker="U1", private=False)
-    assert threads.earlier("C1", "1.1") == Thread("can [name] have a second cp plan?", "U1", True)
+    memory = _memory()
+    memory.remember_thread(
+        "C1", "1.1", "can [name] have a second cp plan?", asker="U1", private=True
+    )
+    memory.remember_thread("C1", "1.1", "and the core group?", asker="U1", private=False)
+    assert memory.thread("C1", "1.1") == Thread("can [name] have a second cp plan?", "U1", True)
 
 
 def test_threads_are_forgotten_after_a_day_and_beyond_the_limit() -> None:
     clock = [1000.0]
-    with patch("bot.slack.threads.time.monotonic", lambda: clock[0]):
-        threads = ThreadMemory(limit=3)
-        for n in range(5):
-            threads.remember("C1", f"{n}.0", f"question {n}", asker="U1", private=False)
-        assert len(threads) == 3 and threads.earlier("C1", "0.0") is None
-        assert threads.earlier("C1", "4.0") == Thread("question 4", "U1", False)
-        clock[0] += 24 * 3600 + 1
-        assert threads.earlier("C1", "4.0") is None and len(threads) == 0
+    memory = _memory(clock, threads=3)
+    for n in range(5):
+        memory.remember_thread("C1", f"{n}.0", f"question {n}", asker="U1", private=False)
+    assert memory.thread("C1", "0.0") is None
+    assert memory.thread("C1", "4.0") == Thread("question 4", "U1", False)
+    clock[0] += 24 * 3600 + 1
+    assert memory.thread("C1", "4.0") is None
 
 
 def test_a_follow_up_is_searched_with_the_earlier_question() -> None:
@@ -99,7 +106,7 @@ def test_the_app_starts_without_a_client_and_token_warning(
     runtime: Runtime, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     from bot.devtools.fake_slack import FakeSlack
-    from bot.slack.wiring import slack_app
+    from bot.slack.wiring import assemble
     from tests.fakes.slack import settings_with_slack
 
     slack = FakeSlack().start()
@@ -107,7 +114,9 @@ def test_the_app_starts_without_a_client_and_token_warning(
         monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-from-the-environment")  # as in production
         runtime.settings = settings_with_slack(runtime.settings, slack.url)
         caplog.set_level(logging.DEBUG)
-        app = slack_app(runtime)
+        worker = assemble(runtime.settings, runtime=runtime)
+        worker.stores.close()
+        app = worker.app
         assert app.client.base_url == f"{slack.url}/api/"  # still pointed at the fake
         assert app.client.token == "xoxb-test"
         assert [c.method for c in slack.calls] == ["auth.test"]  # the token checked at start

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from slack_bolt import App
 
+from bot.slack.deps import SlackDeps
 from bot.slack.listeners import (
     actions,
     admin,
@@ -16,7 +17,6 @@ from bot.slack.listeners import (
     shortcuts,
 )
 from bot.slack.listeners.ack_first import AckFirst
-from bot.slack.replies import SlackDeps
 
 
 def register_listeners(app: App, deps: SlackDeps) -> None:

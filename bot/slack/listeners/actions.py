@@ -1,6 +1,6 @@
 """Buttons under an answer: share it in the channel, and its further sources.
 
-A button's value is only its answer's id: the answer itself is looked up in SlackDeps.recent.
+A button's value is only its answer's id: the answer itself is looked up in SlackDeps.memory.
 Every press counts against the presser's rate limit, as a question does. A press is checked
 against the answer it names: only the asker may share, and only an answer whose message offered
 Share; only the asker may see more of a private answer (anyone, of one posted in the channel)."""
@@ -14,9 +14,11 @@ from typing import Any
 from slack_bolt import Ack, Respond
 
 from bot.slack.blocks import MORE, SHARE, more_sources_message
+from bot.slack.deps import SlackDeps
+from bot.slack.given import Given
 from bot.slack.listeners.ack_first import AckFirst
 from bot.slack.markup import escape
-from bot.slack.replies import Given, SlackDeps
+from bot.slack.replies import over_limit, render
 
 log = logging.getLogger(__name__)
 GONE = "That answer is no longer to hand, so it cannot be shared or extended: please ask again."
@@ -43,7 +45,7 @@ def share_action(deps: SlackDeps) -> Callable[..., None]:
         if refusal := share_refusal(given, user):
             refuse(deps, respond, user=user, action="share", target=answer_id, refusal=refusal)
             return
-        reply = deps.render(given, user_id=user, surface="shared")
+        reply = render(deps, given, user_id=user, surface="shared")
         note = deps.templates.render("shared_by", user=f"<@{escape(user)}>")
         blocks = [
             {"type": "context", "elements": [{"type": "mrkdwn", "text": note}]},
@@ -80,9 +82,9 @@ def more_action(deps: SlackDeps) -> Callable[..., None]:
 def held(deps: SlackDeps, user: str, answer_id: str) -> Given | str:
     """The answer a button belongs to, or why the press gets none (the rate limit, or an
     answer no longer held: too old, or given before the bot restarted)."""
-    if refused := deps.over_limit(user):
+    if refused := over_limit(deps, user):
         return refused
-    return deps.recent.get(answer_id) or GONE
+    return deps.memory.answer(answer_id) or GONE
 
 
 def private(respond: Respond, text: str) -> None:

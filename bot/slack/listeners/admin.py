@@ -12,9 +12,9 @@ from slack_sdk import WebClient
 
 from bot.errors import UploadRefused
 from bot.ingest.uploads import check_readable, check_upload, store_upload
+from bot.slack.deps import SlackDeps
 from bot.slack.listeners.ack_first import AckFirst
 from bot.slack.markup import escape
-from bot.slack.replies import SlackDeps
 
 log = logging.getLogger(__name__)
 REINDEX_NOW = "reindex_now"

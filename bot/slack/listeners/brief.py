@@ -1,75 +1,43 @@
 """/brief TOPIC: the manager's brief, acknowledged at once and answered privately, with a
 button to share it in the channel.
 
-The button's value is only the brief's id; the brief itself is held here for an hour, with who
-asked for it: only they may share it. The command and the share both count against the
-person's rate limit, as a question does."""
+The button's value is only the brief's id; the brief itself is held for an hour
+(SlackDeps.memory), with who asked for it: only they may share it. The command and the share
+both count against the person's rate limit, as a question does."""
 
 from __future__ import annotations
 
 import logging
-import threading
-import time
-import uuid
-from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import Ack, Respond
 
-from bot.answering.brief import BRIEF_TOPICS, Brief, build_brief
+from bot.answering.brief import BRIEF_TOPICS, build_brief
 from bot.errors import QuestionError
 from bot.slack.blocks import context
 from bot.slack.brief_blocks import SHARE_BRIEF, brief_message, plain_message
+from bot.slack.deps import SlackDeps
 from bot.slack.listeners.ack_first import AckFirst
 from bot.slack.listeners.actions import refuse
 from bot.slack.markup import escape, question_from_slack
-from bot.slack.replies import SlackDeps
+from bot.slack.replies import over_limit
 
 log = logging.getLogger(__name__)
 GONE = "That brief is no longer to hand, so it cannot be shared: please ask for it again."
 NOT_THE_ASKER = "Only the person who asked can share this brief."
 
 
-class RecentBriefs:
-    """Briefs given in the last while, by id, so that 'Share in channel' carries only the id."""
-
-    def __init__(self, *, seconds: float = 3600.0, limit: int = 500) -> None:
-        self.seconds = seconds
-        self.limit = limit
-        self._briefs: OrderedDict[str, tuple[float, Brief, str]] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def keep(self, brief: Brief, *, asker: str = "") -> str:
-        brief_id = uuid.uuid4().hex
-        with self._lock:
-            self._briefs[brief_id] = (time.monotonic(), brief, asker)
-            while len(self._briefs) > self.limit:
-                self._briefs.popitem(last=False)
-        return brief_id
-
-    def get(self, brief_id: str) -> tuple[Brief, str] | None:
-        """The brief and who asked for it, or None once it is too old or was pushed out by
-        newer ones."""
-        with self._lock:
-            kept = self._briefs.get(brief_id)
-            if kept is None or time.monotonic() - kept[0] > self.seconds:
-                self._briefs.pop(brief_id, None)
-                return None
-            return kept[1], kept[2]
-
-
 def register(app: AckFirst, deps: SlackDeps) -> None:
-    held = RecentBriefs()
-    app.command("/brief")(brief_command(deps, held))
-    app.action(SHARE_BRIEF)(share_brief_action(deps, held))
+    app.command("/brief")(brief_command(deps))
+    app.action(SHARE_BRIEF)(share_brief_action(deps))
 
 
-def brief_command(deps: SlackDeps, held: RecentBriefs) -> Callable[..., None]:
+def brief_command(deps: SlackDeps) -> Callable[..., None]:
     def on_brief(ack: Ack, command: dict[str, Any], respond: Respond) -> None:
         ack()  # within Slack's 3 seconds; the brief follows through response_url
         user = command.get("user_id", "")
-        if refused := deps.over_limit(user):
+        if refused := over_limit(deps, user):
             _private(respond, refused)
             return
         answerer = deps.answerer()
@@ -82,7 +50,7 @@ def brief_command(deps: SlackDeps, held: RecentBriefs) -> Callable[..., None]:
             abstain = deps.templates.render("abstain", contact=answerer.policy.contact)
             _private(respond, abstain, note=brief.privacy_note)
             return
-        text, blocks = brief_message(brief, brief_id=held.keep(brief, asker=user))
+        text, blocks = brief_message(brief, brief_id=deps.memory.keep_brief(brief, asker=user))
         log.info(  # the counts only: the topic may say more than it should
             "brief given: %d expected, %d found, %d to improve",
             len(brief.expectations),
@@ -94,25 +62,24 @@ def brief_command(deps: SlackDeps, held: RecentBriefs) -> Callable[..., None]:
     return on_brief
 
 
-def share_brief_action(deps: SlackDeps, held: RecentBriefs) -> Callable[..., None]:
+def share_brief_action(deps: SlackDeps) -> Callable[..., None]:
     def on_share(ack: Ack, action: dict[str, Any], body: dict[str, Any], respond: Respond) -> None:
         ack()
         user = body["user"]["id"]
-        if refused := deps.over_limit(user):
+        if refused := over_limit(deps, user):
             _private(respond, refused)
             return
         brief_id = str(action.get("value", ""))
-        kept = held.get(brief_id)
+        kept = deps.memory.brief(brief_id)
         if kept is None:
             _private(respond, GONE)
             return
-        brief, asker = kept
-        if user != asker:
+        if user != kept.asker:
             refusal = ("not the asker", NOT_THE_ASKER)
             refuse(deps, respond, user=user, action="share_brief", target=brief_id, refusal=refusal)
             return
         note = deps.templates.render("shared_by", user=f"<@{escape(user)}>")
-        text, blocks = brief_message(brief, brief_id=None, shared_by=note)
+        text, blocks = brief_message(kept.brief, brief_id=None, shared_by=note)
         respond(response_type="in_channel", replace_original=False, text=text, blocks=blocks)
         respond(delete_original=True)  # the private copy is no longer needed
 

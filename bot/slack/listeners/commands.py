@@ -7,9 +7,9 @@ from typing import Any
 
 from slack_bolt import Ack, Respond
 
+from bot.slack.deps import SlackDeps
 from bot.slack.listeners.ack_first import AckFirst
-from bot.slack.markup import escape
-from bot.slack.replies import SlackDeps
+from bot.slack.replies import reply_to
 
 
 def register(app: AckFirst, deps: SlackDeps) -> None:
@@ -19,18 +19,14 @@ def register(app: AckFirst, deps: SlackDeps) -> None:
 def ask_command(deps: SlackDeps) -> Callable[..., None]:
     def on_ask(ack: Ack, command: dict[str, Any], respond: Respond) -> None:
         ack()  # within Slack's 3 seconds; the answer follows through response_url
-        reply = deps.reply(
+        reply = reply_to(
+            deps,
             command.get("text", ""),
             user_id=command.get("user_id", ""),
             surface="command",
             share=True,
         )
-        respond(response_type="ephemeral", text=reply.text, blocks=reply.blocks)
-        if reply.answer is not None and reply.answer.privacy_note:
-            respond(
-                response_type="ephemeral",
-                replace_original=False,
-                text=escape(reply.answer.privacy_note),
-            )
+        # Only the asker sees it, with what was removed, if anything.
+        respond(response_type="ephemeral", text=reply.text, blocks=reply.for_asker())
 
     return on_ask

@@ -9,15 +9,15 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import BoltContext
+from slack_bolt import BoltContext, BoltRequest
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
+from bot.slack.deps import SlackDeps
 from bot.slack.home import home_view
 from bot.slack.listeners.ack_first import AckFirst
 from bot.slack.listeners.admin import handle_upload
-from bot.slack.posting import answer_message_event
-from bot.slack.replies import SlackDeps
+from bot.slack.replies import answer_message_event
 from bot.slack.threads import is_follow_up
 
 log = logging.getLogger(__name__)
@@ -31,7 +31,9 @@ def register(app: AckFirst, deps: SlackDeps) -> None:
 
 
 def mention_event(deps: SlackDeps) -> Callable[..., None]:
-    def on_mention(event: dict[str, Any], body: dict[str, Any], client: WebClient) -> None:
+    def on_mention(
+        event: dict[str, Any], body: dict[str, Any], client: WebClient, request: BoltRequest
+    ) -> None:
         if event.get("bot_id") or event.get("subtype"):
             return  # other bots' messages, edits and deletions
         if deps.allowed_channels and event["channel"] not in deps.allowed_channels:
@@ -41,9 +43,15 @@ def mention_event(deps: SlackDeps) -> Callable[..., None]:
                 text=deps.templates.render("channel_not_allowed"),
             )
             return
-        earlier = deps.threads.earlier(event["channel"], event.get("thread_ts"))
+        earlier = deps.memory.thread(event["channel"], event.get("thread_ts"))
         answer_message_event(
-            deps, client, event, event_id=body.get("event_id"), surface="mention", earlier=earlier
+            deps,
+            client,
+            event,
+            event_id=body.get("event_id"),
+            surface="mention",
+            earlier=earlier,
+            retry=is_retry(request),
         )
 
     return on_mention
@@ -54,19 +62,24 @@ def message_event(deps: SlackDeps) -> Callable[..., None]:
     question elsewhere in a channel is answered when the bot is mentioned: app_mention)."""
 
     def on_message(
-        event: dict[str, Any], body: dict[str, Any], client: WebClient, context: BoltContext
+        event: dict[str, Any],
+        body: dict[str, Any],
+        client: WebClient,
+        context: BoltContext,
+        request: BoltRequest,
     ) -> None:
         if event.get("bot_id"):
             return  # the bot's own messages and other bots'
         direct = event.get("channel_type") == "im"
         if direct and event.get("subtype") == "file_share":
-            if deps.seen.first(body.get("event_id"), f"{event['channel']}:{event['ts']}"):
+            key = f"{event['channel']}:{event['ts']}"
+            if deps.memory.first_delivery(body.get("event_id"), key, retry=is_retry(request)):
                 handle_upload(deps, client, event)
             return
         if event.get("subtype") not in (None, "thread_broadcast"):
             return  # edits, deletions and other changes are not questions
         channel, thread_ts = event["channel"], event.get("thread_ts")
-        earlier = deps.threads.earlier(channel, thread_ts)
+        earlier = deps.memory.thread(channel, thread_ts)
         if not direct and (earlier is None or not _open_to(deps, channel)):
             return
         if earlier is not None and not is_follow_up(
@@ -75,10 +88,21 @@ def message_event(deps: SlackDeps) -> Callable[..., None]:
             return  # thanks, or a word to someone else in the thread
         surface = "dm" if direct else "thread"
         answer_message_event(
-            deps, client, event, event_id=body.get("event_id"), surface=surface, earlier=earlier
+            deps,
+            client,
+            event,
+            event_id=body.get("event_id"),
+            surface=surface,
+            earlier=earlier,
+            retry=is_retry(request),
         )
 
     return on_message
+
+
+def is_retry(request: BoltRequest) -> bool:
+    """Slack's redelivery of an event it thinks was not acknowledged (X-Slack-Retry-Num)."""
+    return bool(request.headers.get("x-slack-retry-num"))
 
 
 def _open_to(deps: SlackDeps, channel: str) -> bool:

@@ -13,6 +13,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.slack.blocks import FEEDBACK, HELPFUL, HELPFUL_VALUE, UNHELPFUL, UNHELPFUL_VALUE
+from bot.slack.deps import SlackDeps
 from bot.slack.feedback import FEEDBACK_VIEW, read_reason, reason_view
 from bot.slack.listeners.ack_first import AckFirst
 from bot.slack.listeners.actions import (
@@ -22,7 +23,7 @@ from bot.slack.listeners.actions import (
     record_refusal,
     refuse,
 )
-from bot.slack.replies import SlackDeps
+from bot.slack.replies import over_limit
 from bot.text import squash
 
 log = logging.getLogger(__name__)
@@ -68,7 +69,7 @@ def record(
 ) -> bool:
     """Store one verdict and tell the presser (privately) whether it was; True if stored."""
     user = body["user"]["id"]
-    if refused := deps.over_limit(user):
+    if refused := over_limit(deps, user):
         private(respond, refused)
         return False
     allowed = deps.store.may_give_feedback(answer_id, user_id=user)

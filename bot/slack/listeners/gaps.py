@@ -15,11 +15,11 @@ from slack_bolt import Ack, Respond
 from slack_sdk import WebClient
 
 from bot.answering.gaps import rechecked
+from bot.slack.deps import SlackDeps
 from bot.slack.gaps_blocks import SEND_TO_OWNER, owner_message, read_button_value
 from bot.slack.listeners.ack_first import AckFirst
 from bot.slack.listeners.admin import private_reply, refuse_non_admin
 from bot.slack.markup import escape
-from bot.slack.replies import SlackDeps
 
 log = logging.getLogger(__name__)
 NOT_A_TOPIC = "That button does not name a topic of the digest."

@@ -8,8 +8,9 @@ from typing import Any
 
 from slack_bolt import Ack, Respond
 
+from bot.slack.deps import SlackDeps
 from bot.slack.listeners.ack_first import AckFirst
-from bot.slack.replies import SlackDeps
+from bot.slack.replies import reply_to
 
 ASK_ABOUT_MESSAGE = "ask_about_message"  # the shortcut's callback_id in slack-manifest.yml
 
@@ -22,13 +23,14 @@ def ask_about_message(deps: SlackDeps) -> Callable[..., None]:
     def on_shortcut(ack: Ack, shortcut: dict[str, Any], respond: Respond) -> None:
         ack()  # within Slack's 3 seconds; the answer follows through response_url
         message = shortcut.get("message") or {}
-        reply = deps.reply(
+        reply = reply_to(
+            deps,
             str(message.get("text") or ""),
             user_id=shortcut.get("user", {}).get("id", ""),
             surface="shortcut",
             share=True,
         )
         # Only the person who used the shortcut sees it, with what was removed, if anything.
-        respond(response_type="ephemeral", text=reply.text, blocks=reply.with_privacy_note())
+        respond(response_type="ephemeral", text=reply.text, blocks=reply.for_asker())
 
     return on_shortcut
