@@ -79,9 +79,9 @@ def audited(settings: Settings, action: str, target: str) -> Iterator[Callable[[
     """Record an admin action run from the command line, with its result, in the audit log."""
     import getpass
 
-    from bot.stores.audit import AuditLog
+    from bot.stores.backends import audit_log
 
-    audit = AuditLog(settings.audit_db)
+    audit = audit_log(settings)
     actor = f"cli:{getpass.getuser()}"
     detail: list[str] = []
     try:
@@ -98,11 +98,10 @@ def audited(settings: Settings, action: str, target: str) -> Iterator[Callable[[
 def feedback(limit: int, *, settings: Settings) -> None:
     """Summarise usage: answers most often marked unhelpful and why, documents most cited,
     abstentions."""
-    from bot.stores.usage import FEEDBACK_REASONS, UsageStore
+    from bot.stores.backends import usage_store
+    from bot.stores.usage import FEEDBACK_REASONS
 
-    summary = UsageStore(settings.usage_db, store_text=settings.store_question_text).summary(
-        limit=limit
-    )
+    summary = usage_store(settings).summary(limit=limit)
     click.echo(
         f"{summary.answers} answers: {summary.outcomes.get('answered', 0)} answered, "
         f"{summary.outcomes.get('related', 0)} related only, "
@@ -136,13 +135,12 @@ def feedback(limit: int, *, settings: Settings) -> None:
 def answer_record(answer_id: str, *, settings: Settings) -> None:
     """Show what answer ANSWER_ID (the id in its footer, or its first 8 or more characters)
     showed: when, where, its outcome, the index version, the lead and the citations."""
-    from bot.stores.usage import UsageStore
+    from bot.stores.backends import usage_store
 
     prefix = answer_id.strip().lower()
     if len(prefix) < MIN_ID_CHARS:
         raise click.BadParameter(f"give at least {MIN_ID_CHARS} characters of the id")
-    store = UsageStore(settings.usage_db, store_text=settings.store_question_text)
-    found = store.find_answers(prefix)
+    found = usage_store(settings).find_answers(prefix)
     if not found:
         raise click.ClickException(
             f"No answer has the id {prefix}: mistyped, or older than the retention period."
@@ -184,10 +182,10 @@ def _line(stored: str) -> str:
 @with_settings
 def purge(days: int | None, *, settings: Settings) -> None:
     """Delete stored usage and feedback older than the retention period (runs daily in serve)."""
-    from bot.stores.usage import UsageStore
+    from bot.stores.backends import usage_store
 
     keep = days or settings.retention_days
-    deleted = UsageStore(settings.usage_db).purge(older_than_days=keep)
+    deleted = usage_store(settings).purge(older_than_days=keep)
     click.echo(f"Deleted {deleted} answers (and their feedback) older than {keep} days.")
 
 
@@ -196,9 +194,9 @@ def purge(days: int | None, *, settings: Settings) -> None:
 @with_settings
 def audit(limit: int, *, settings: Settings) -> None:
     """List the audit log: who rebuilt, uploaded or rolled back what, when, and the result."""
-    from bot.stores.audit import AuditLog
+    from bot.stores.backends import audit_log
 
-    entries = AuditLog(settings.audit_db).entries(limit=limit)
+    entries = audit_log(settings).entries(limit=limit)
     if not entries:
         click.echo("The audit log is empty.")
     for e in entries:

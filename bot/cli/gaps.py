@@ -73,14 +73,19 @@ def gaps(since: str | None, as_json: bool, post: bool, *, settings: Settings) ->
 
 def _post(settings: Settings, report: GapReport, templates: Templates) -> None:
     """Post now, through the digest's schedule: a running bot then waits a whole period."""
+    from contextlib import closing
+
     from slack_sdk.errors import SlackApiError
 
     from bot.slack.app import build_client
     from bot.slack.gaps_digest import digest_schedule, post_digest
+    from bot.stores.backends import open_stores
 
     channel = settings.admin_channel or ""
-    schedule = digest_schedule(settings)
-    with schedule.turn() as ours:
+    stores = open_stores(settings)
+    shared = stores.state if stores.database is not None else None
+    schedule = digest_schedule(settings, shared=shared)
+    with closing(stores), schedule.turn() as ours:
         if not ours:
             raise ConfigError("The digest is being posted by another process just now.")
         try:

@@ -16,7 +16,9 @@ from bot.answering.templates import Templates
 from bot.runtime import Runtime
 from bot.settings import Settings
 from bot.slack.gaps_blocks import digest_message
-from bot.stores.schedule import Clock, Schedule, utc_now
+from bot.stores.schedule import Clock, Schedule, SharedSchedule, utc_now
+from bot.stores.state import State
+from bot.stores.usage import UsageStore
 
 log = logging.getLogger(__name__)
 CHECK_SECONDS = 3600.0  # how often the loop asks whether a digest is due
@@ -24,12 +26,15 @@ FIRST_CHECK_SECONDS = 60.0  # after start-up, once the bot is answering
 Build = Callable[[dt.datetime, dt.datetime], GapReport]  # (since, until) -> report
 
 
-def digest_schedule(settings: Settings, *, clock: Clock = utc_now) -> Schedule:
-    return Schedule(
-        settings.data_dir / "gaps_digest.json",
-        every=dt.timedelta(days=settings.gaps_digest_days),
-        clock=clock,
-    )
+def digest_schedule(
+    settings: Settings, *, shared: State | None = None, clock: Clock = utc_now
+) -> Schedule | SharedSchedule:
+    """On one machine, a file in data_dir; with several workers (`shared`: the PostgreSQL
+    State), the State, which every worker sees."""
+    every = dt.timedelta(days=settings.gaps_digest_days)
+    if shared is not None:
+        return SharedSchedule(shared, "gaps-digest", every=every, clock=clock)
+    return Schedule(settings.data_dir / "gaps_digest.json", every=every, clock=clock)
 
 
 def post_digest(
@@ -39,7 +44,9 @@ def post_digest(
     client.chat_postMessage(channel=channel, text=text, blocks=blocks)
 
 
-def post_if_due(schedule: Schedule, *, build: Build, post: Callable[[GapReport], None]) -> bool:
+def post_if_due(
+    schedule: Schedule | SharedSchedule, *, build: Build, post: Callable[[GapReport], None]
+) -> bool:
     """Post the digest if the last one is at least a period old; True if it posted. The time is
     written only after Slack took the message, so a failed post is tried again next hour."""
     with schedule.turn() as ours:
@@ -53,15 +60,25 @@ def post_if_due(schedule: Schedule, *, build: Build, post: Callable[[GapReport],
 
 
 def schedule_digest(
-    runtime: Runtime, client: WebClient, *, channel: str, clock: Clock = utc_now
+    runtime: Runtime,
+    client: WebClient,
+    *,
+    channel: str,
+    shared: State | None = None,
+    store: UsageStore | None = None,
+    clock: Clock = utc_now,
 ) -> threading.Thread:
-    """The background loop that posts the digest to `channel` when it is due."""
-    schedule = digest_schedule(runtime.settings, clock=clock)
+    """The background loop that posts the digest to `channel` when it is due (from `store`'s
+    usage, and on `shared`'s schedule when several workers share a database)."""
+    schedule = digest_schedule(runtime.settings, shared=shared, clock=clock)
 
     def post(report: GapReport) -> None:
         post_digest(client, channel=channel, report=report, templates=runtime.templates)
 
+    def build(since: dt.datetime, until: dt.datetime) -> GapReport:
+        return runtime.gaps(since=since, until=until, store=store)
+
     def check() -> None:
-        post_if_due(schedule, build=lambda s, u: runtime.gaps(since=s, until=u), post=post)
+        post_if_due(schedule, build=build, post=post)
 
     return runtime.every(CHECK_SECONDS, check, name="gaps-digest", first=FIRST_CHECK_SECONDS)

@@ -76,7 +76,13 @@ class Worker:
         if settings.admin_channel:  # the weekly digest of what the sources could not answer
             from bot.slack.gaps_digest import schedule_digest
 
-            schedule_digest(runtime, self.app.client, channel=settings.admin_channel)
+            schedule_digest(
+                runtime,
+                self.app.client,
+                channel=settings.admin_channel,
+                shared=self.stores.state if self.stores.database is not None else None,
+                store=self.stores.usage,
+            )
         if settings.sites_path.exists():  # due syncs run beside answering, never in its way
             from bot.slack.sync_notice import post_sync_report
 

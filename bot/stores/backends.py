@@ -77,6 +77,16 @@ def usage_store(settings: Settings) -> UsageStore:
     return PostgresUsageStore(database, store_text=settings.store_question_text)
 
 
+def audit_log(settings: Settings) -> AuditLog:
+    """The audit log alone (the CLI's admin commands), on the backend the settings name."""
+    if settings.database_url is None:
+        return AuditLog(settings.audit_db)
+    from bot.stores.postgres import PostgresDatabase
+    from bot.stores.postgres_stores import PostgresAuditLog
+
+    return PostgresAuditLog(PostgresDatabase.open(settings.database_url, pool_size=1))
+
+
 @contextmanager
 def rebuild_lock(settings: Settings) -> Iterator[None]:
     """One rebuild at a time. With PostgreSQL, across every worker on every machine (an

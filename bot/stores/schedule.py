@@ -1,5 +1,6 @@
-"""When a periodic message (the weekly gaps digest) was last sent, kept on disk, so a restart,
-a second process or a cron job's `practice-bot gaps --post` never sends it twice."""
+"""When a periodic message (the weekly gaps digest) was last sent, kept on disk (one machine) or
+in the shared State (several workers), so a restart, a second process or a cron job's
+`practice-bot gaps --post` never sends it twice."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from bot.stores.sqlite import OWNER_ONLY
+from bot.stores.state import State
 
 log = logging.getLogger(__name__)
 Clock = Callable[[], dt.datetime]
@@ -71,3 +73,37 @@ class Schedule:
             yield True
         finally:
             os.close(fd)  # closing releases the lock
+
+
+class SharedSchedule:
+    """The same schedule for several workers that share no disk, kept in the shared State
+    (PostgreSQL). A send is remembered by a record that lives exactly one period, so the next
+    is due once it has expired, as with the file. The turn is a lease (first writer wins) that
+    lapses after TURN_SECONDS, so a worker killed mid-post does not block the schedule for
+    good. A restart, another worker or `practice-bot gaps --post` never sends a period twice.
+    """
+
+    TURN_SECONDS = 600.0
+    NAMESPACE = "schedules"
+
+    def __init__(
+        self, state: State, name: str, *, every: dt.timedelta, clock: Clock = utc_now
+    ) -> None:
+        self.state = state
+        self.name = name
+        self.every = every
+        self.clock = clock
+
+    def due(self) -> bool:
+        return self.state.get(self.NAMESPACE, f"{self.name}:sent") is None
+
+    def mark_sent(self, when: dt.datetime) -> None:
+        # The record expires one period after `when`: a send that took a while counts from
+        # the time it reported, as the file schedule's does.
+        ttl = max((when + self.every - self.clock()).total_seconds(), 1.0)
+        sent = when.astimezone(dt.UTC).isoformat(timespec="seconds")
+        self.state.put_first(self.NAMESPACE, f"{self.name}:sent", sent, ttl=ttl)
+
+    @contextmanager
+    def turn(self) -> Iterator[bool]:
+        yield self.state.put_first(self.NAMESPACE, f"{self.name}:turn", "1", ttl=self.TURN_SECONDS)

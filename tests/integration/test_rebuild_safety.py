@@ -174,3 +174,27 @@ def test_a_broken_index_with_nothing_to_fall_back_on_is_one_clear_error(
     (current_version_path(settings.index_dir) / "dense.faiss").write_bytes(b"garbage")
     with pytest.raises(IndexMismatchError, match="practice-bot index build"):
         start(settings, embedder=fake_embedder, progress=False)
+
+
+def test_a_version_that_cannot_be_loaded_is_not_served_and_is_audited_once(
+    runtime: Runtime, settings: Settings, tmp_path: Path
+) -> None:
+    """A worker whose index watcher meets a version it cannot load (here, one whose folder
+    another machine has not finished copying) keeps serving the one it has, and says so once
+    in the audit log, not every five seconds."""
+    from bot.stores.audit import AuditLog
+
+    before = runtime.index.path.name
+    (settings.index_dir / "CURRENT").write_text("v-not-there\n", encoding="utf-8")
+    audit = AuditLog(tmp_path / "audit.sqlite3")
+    watcher = runtime.watch_index(interval=0.05, audit=audit)
+    deadline = time.monotonic() + 5
+    while not audit.entries(limit=5) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.3)  # several more checks of the same version
+    assert watcher.is_alive()
+    [entry] = audit.entries(limit=5)
+    assert (entry.action, entry.target, entry.result) == ("load_index", "v-not-there", "failed")
+    assert f"still serving {before}" in entry.detail
+    assert runtime.index.path.name == before
+    assert runtime.current().answer("rcpc timescale").passages

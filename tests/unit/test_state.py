@@ -117,3 +117,36 @@ def test_memory_state_is_bounded_per_namespace_forgetting_the_oldest() -> None:
     for user in ("U1", "U2", "U3"):
         state.incr("briefs", user, window=60)
     assert state.incr("briefs", "U1", window=60) == 1  # the quietest person was forgotten
+
+
+def test_a_shared_schedule_sends_once_a_period_whichever_worker_asks(backend: Backend) -> None:
+    """The digest's schedule on the shared State: two workers (two schedules on one State)
+    and a restart never send one period twice; the next period's send is due a period after
+    the last, and a turn one worker holds is not given to another."""
+    import datetime as dt
+
+    from bot.stores.schedule import SharedSchedule
+
+    state = backend.state()
+    start = dt.datetime.fromtimestamp(backend.clock.now, dt.UTC)
+
+    def worker() -> SharedSchedule:
+        def now() -> dt.datetime:
+            return dt.datetime.fromtimestamp(backend.clock.now, dt.UTC)
+
+        return SharedSchedule(state, "digest", every=dt.timedelta(days=7), clock=now)
+
+    first, second = worker(), worker()
+    assert first.due() and second.due()
+    with first.turn() as mine:
+        assert mine
+        with second.turn() as theirs:
+            assert not theirs
+        first.mark_sent(start)
+    assert not first.due() and not worker().due()  # another worker, or a restart
+    backend.clock.now += 6 * 86400 + 23 * 3600
+    assert not second.due()
+    backend.clock.now += 3600 + 1
+    assert second.due()
+    with second.turn() as now_theirs:  # the first turn's lease has long lapsed
+        assert now_theirs
