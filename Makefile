@@ -27,7 +27,7 @@ run: install  ## the main job: terminal chat (questions on stdin); builds the in
 test: install  ## unit tests, the Bolt scenario tests and the few real-model integration tests
 	$(BIN)/python -m pytest -q
 
-test-fast: install  ## unit tests only (fake embedder)
+test-fast: install  ## unit and scenario tests (fake embedder): everything but tests/integration
 	$(BIN)/python -m pytest -q -m "not integration"
 
 index: install

@@ -14,6 +14,7 @@ from bot.answering.personal_data import PersonalDataGuard
 from bot.answering.policy import AnswerPolicy
 from bot.answering.reading import Reader
 from bot.answering.templates import Templates
+from bot.embedding import Embedder
 from bot.errors import IndexMismatchError, IndexMissingError, PracticeBotError
 from bot.index.build import Progress, build_index
 from bot.index.dense import serve_single_threaded
@@ -21,7 +22,7 @@ from bot.index.loaded import LoadedIndex, load_index, load_version
 from bot.index.report import BuildReport
 from bot.index.versions import current_name, list_versions
 from bot.ingest.formats import ReadLimits
-from bot.retrieval.embedder import Embedder, SentenceTransformerEmbedder
+from bot.retrieval.embedder import SentenceTransformerEmbedder
 from bot.retrieval.glossary import Glossary
 from bot.retrieval.retriever import Retriever
 from bot.settings import Settings

@@ -23,9 +23,9 @@ from typing import Any
 import numpy as np
 
 from bot.answering.personal_data import PLACEHOLDER, PersonalDataGuard
+from bot.embedding import Embedder
 from bot.index.loaded import LoadedIndex
 from bot.records import Chunk
-from bot.retrieval.embedder import Embedder
 from bot.stores.usage import FEEDBACK_REASONS, Unanswered
 
 MAX_EXAMPLES = 3

@@ -18,7 +18,7 @@ from bot.devtools.corpora import CORPORA, REPO
 from bot.devtools.corpus_eval import CACHE
 from bot.devtools.evaluation import FAMILIAR, load_cases
 from bot.devtools.evidence import Evidence, gather
-from bot.retrieval.embedder import Embedder
+from bot.embedding import Embedder
 from bot.settings import Settings
 
 WEIGHTS = REPO / "bot" / "answering" / "decision.json"

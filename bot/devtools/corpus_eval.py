@@ -10,7 +10,7 @@ from bot.answering.answerer import Answerer
 from bot.answering.reading import Reader
 from bot.devtools.corpora import CORPORA, REPO
 from bot.devtools.evaluation import EvalReport, format_outcomes, load_cases, run_cases
-from bot.retrieval.embedder import Embedder
+from bot.embedding import Embedder
 from bot.settings import Settings
 
 CACHE = REPO / ".cache" / "eval"

@@ -20,7 +20,7 @@ from pathlib import Path
 from bot.devtools.corpora import EVAL, GLOSSARY, MANUAL, REPO
 from bot.devtools.evaluation import Case, EvalReport, load_cases, run_cases
 from bot.devtools.procedures_site import CHAPTERS, ProceduresSite
-from bot.retrieval.embedder import Embedder
+from bot.embedding import Embedder
 from bot.settings import Settings
 
 SETS = (EVAL / "manual" / "part_a.yaml", EVAL / "manual" / "part_b.yaml")

@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 from tqdm import tqdm
 
+from bot.embedding import Embedder
 from bot.errors import (
     IndexMismatchError,
     IndexMissingError,
@@ -43,7 +44,6 @@ from bot.ingest.documents import find_documents, source_of
 from bot.ingest.formats import ReadLimits
 from bot.ingest.worker import Prepare
 from bot.records import Chunk
-from bot.retrieval.embedder import Embedder
 from bot.text import terms
 
 GROUP = 512

@@ -11,13 +11,10 @@ an index built by either still loads with the other.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 from pydantic import BaseModel
 
-if TYPE_CHECKING:
-    from bot.retrieval.embedder import Embedder
+from bot.embedding import Embedder
 
 # Everyday practice words, so that most of the vocabulary's common rows play a part.
 PROBE = (

@@ -7,11 +7,11 @@ import json
 import logging
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import faiss
 import numpy as np
 
+from bot.embedding import Embedder
 from bot.errors import IndexMismatchError
 from bot.index import fingerprint
 from bot.index.dense import configure
@@ -19,9 +19,6 @@ from bot.index.lexical import LexicalIndex
 from bot.index.manifest import FORMAT_VERSION, REBUILD_HINT, Manifest, read_manifest
 from bot.index.versions import current_version_path
 from bot.records import Chunk
-
-if TYPE_CHECKING:
-    from bot.retrieval.embedder import Embedder
 
 log = logging.getLogger(__name__)
 

@@ -1,11 +1,12 @@
-"""Embedding text: the narrow interface, and the sentence-transformers model behind it."""
+"""The sentence-transformers model behind the Embedder interface (bot.embedding), and where a
+model's folder is found."""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -14,19 +15,6 @@ from bot.settings import BUNDLED_MODEL
 
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
-
-
-class Embedder(Protocol):
-    """Turns texts into L2-normalised float32 rows. The index manifest records `name` (the
-    model) and `encoder` (what runs it: "onnx" or "torch") beside its vector for a probe."""
-
-    name: str
-    encoder: str
-
-    @property
-    def dimension(self) -> int: ...
-
-    def embed(self, texts: Sequence[str], *, progress: bool = False) -> np.ndarray: ...
 
 
 def resolve_model_path(model: str) -> str:

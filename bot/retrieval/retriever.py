@@ -7,10 +7,10 @@ import time
 
 import numpy as np
 
+from bot.embedding import Embedder
 from bot.index.loaded import LoadedIndex
 from bot.ingest.chunking import embedding_text
 from bot.records import Concept, Hit, Retrieval
-from bot.retrieval.embedder import Embedder
 from bot.retrieval.glossary import Expansion, Glossary
 from bot.text import term_set, terms
 

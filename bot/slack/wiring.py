@@ -29,7 +29,7 @@ from bot.stores.backends import Stores, open_stores
 from bot.stores.state import State
 
 if TYPE_CHECKING:
-    from bot.retrieval.embedder import Embedder
+    from bot.embedding import Embedder
     from bot.slack.serve import HttpServer
 
 log = logging.getLogger(__name__)

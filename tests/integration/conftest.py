@@ -1,12 +1,27 @@
-"""The real model over the shipped knowledge base, built once per test module."""
+"""The slow tier: every test in this folder is marked `integration` here (so `make test-fast`,
+`-m "not integration"`, leaves them all out), and the real model over the shipped knowledge
+base, built once per test module."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import pytest
 
 from bot.runtime import Runtime, make_embedder, start
 from bot.settings import Settings
 from tests.fakes.knowledge import REPO
+
+HERE = Path(__file__).resolve().parent
+
+
+@pytest.hookimpl(tryfirst=True)  # before `-m` deselects by mark
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The folder decides the tier: a new file here cannot forget its mark. (The hook sees
+    the whole session's items, so only this folder's are marked.)"""
+    for item in items:
+        if item.path.resolve().is_relative_to(HERE):
+            item.add_marker(pytest.mark.integration)
 
 
 def _real_settings(tmp_path_factory: pytest.TempPathFactory, *, reader: bool) -> Settings:

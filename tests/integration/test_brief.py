@@ -9,15 +9,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from bot.answering.brief import BRIEF_TOPICS, build_brief
 from bot.runtime import Runtime
 
 REPO = Path(__file__).resolve().parents[2]
 LETTER = "findings/ofsted-focused-visit-2018-11-22.md"
 SUPERVISION = "guidance/supervision-and-management-oversight.md"
-pytestmark = pytest.mark.integration
 
 
 def _one(items: list[dict[str, Any]], words: str) -> dict[str, Any]:

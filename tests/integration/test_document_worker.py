@@ -10,11 +10,7 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
-
 from tests.fakes.knowledge import REPO
-
-pytestmark = pytest.mark.integration
 
 
 def _alive(pid: int) -> bool:

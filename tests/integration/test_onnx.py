@@ -30,7 +30,6 @@ REPO = Path(__file__).resolve().parents[2]
 HOLDOUT = REPO / "tests/eval/holdout.yaml"
 HEAVY = ("torch", "transformers", "sentence_transformers")
 TOLERANCE = 1e-5
-pytestmark = pytest.mark.integration
 
 
 def questions() -> list[str]:

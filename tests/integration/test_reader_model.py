@@ -15,8 +15,6 @@ from bot.runtime import Runtime
 from bot.settings import READER_DIR
 from tests.fakes.knowledge import REPO
 
-pytestmark = pytest.mark.integration
-
 QUESTION = "how often does the core group have to meet"
 ANSWERS = reader_text(
     "Core groups",

@@ -8,14 +8,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from bot.devtools.evaluation import DEFAULT_SET, load_cases, run_eval
 from bot.records import Kind
 from bot.runtime import Runtime
 
 REPO = Path(__file__).resolve().parents[2]
-pytestmark = pytest.mark.integration
 
 # Floors a little under the figures measured when the abstention rule was tuned (README);
 # a change that makes retrieval or abstention worse fails here.

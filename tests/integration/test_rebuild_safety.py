@@ -19,8 +19,6 @@ from bot.runtime import Runtime
 from bot.settings import Settings
 from tests.fakes.embedder import FakeEmbedder
 
-pytestmark = pytest.mark.integration  # kill -9 and subprocess builds: the slow tier
-
 REPO = Path(__file__).resolve().parents[2]
 
 

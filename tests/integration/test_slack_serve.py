@@ -20,7 +20,6 @@ from bot.devtools.fake_slack import BOT_USER_ID, FakeSlack, post, sign
 
 REPO = Path(__file__).resolve().parents[2]
 SECRET = "serve-test-secret"
-pytestmark = pytest.mark.integration
 
 
 def _free_port() -> int:

@@ -11,14 +11,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-import pytest
-
 from bot.devtools.slow_clients import SlowClients, probe
 from bot.settings import Settings
 from tests.fakes.embedder import FakeEmbedder
 from tests.fakes.slack import SECRET, Bot, serve_bot
-
-pytestmark = pytest.mark.integration
 
 
 @contextmanager

@@ -6,12 +6,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import pytest
-
 from bot.devtools.loadtest import run_load
 from bot.runtime import Runtime
-
-pytestmark = pytest.mark.integration
 
 # Read at import: the autouse fixture clears PRACTICE_BOT_* variables before each test runs.
 SOAK = int(os.environ.get("PRACTICE_BOT_SOAK", "200"))

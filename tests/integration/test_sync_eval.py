@@ -5,13 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from bot.devtools.sync_eval import compare
 from bot.runtime import make_embedder
 from bot.settings import Settings
-
-pytestmark = pytest.mark.integration
 
 
 def test_synced_and_dropped_in_pages_give_the_same_eval_figures(tmp_path: Path) -> None:

@@ -22,10 +22,10 @@ import numpy as np
 from bot.answering.answerer import Answerer
 from bot.devtools.evaluation import DEFAULT_SET, load_cases
 from bot.devtools.synthetic import write_synthetic_corpus
+from bot.embedding import Embedder
 from bot.index.dense import dense_index, recall_at_10
 from bot.index.loaded import load_index
 from bot.ingest.chunking import embedding_text, sentence_windows
-from bot.retrieval.embedder import Embedder
 from bot.retrieval.glossary import Glossary
 from bot.retrieval.retriever import Retriever
 from bot.runtime import Runtime, make_embedder, policy_from, start

@@ -24,7 +24,7 @@ from sklearn.metrics import cohen_kappa_score
 from bot.devtools.reader.corpora import TRAINING
 from bot.devtools.reader.leakage import too_close
 from bot.devtools.reader.mine import PAIRS, Pair, read_pairs
-from bot.retrieval.embedder import Embedder
+from bot.embedding import Embedder
 
 ANNOTATE = TRAINING / "annotate"
 LABELS = TRAINING / "labels"

@@ -12,7 +12,7 @@ import numpy as np
 import yaml
 
 from bot.devtools.corpora import EVAL
-from bot.retrieval.embedder import Embedder
+from bot.embedding import Embedder
 from bot.text import term_set
 
 NEAR = 0.90  # cosine of question embeddings above which two questions ask the same thing
