@@ -140,3 +140,30 @@ def describe(results: list[LoadResult]) -> list[dict[str, Any]]:
         }
         for r in results
     ]
+
+
+def main() -> None:
+    """`python -m bot.devtools.loadtest [--reader on|off]`: one worker's load figures on the
+    configured knowledge base (1 x 10, 8 x 4 and 32 x 2 questions), for docs/SCALING.md."""
+    import argparse
+    import json
+
+    from bot.devtools.bench.measure import _questions
+    from bot.runtime import start
+
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("--reader", choices=("on", "off"), default=None)
+    args = parser.parse_args()
+    settings = Settings()
+    if args.reader is not None:
+        settings = settings.model_copy(update={"reader": args.reader == "on"})
+    runtime = start(settings, progress=False)
+    questions = _questions()
+    results = [
+        run_load(runtime, questions, concurrency=n, rounds=r) for n, r in ((1, 10), (8, 4), (32, 2))
+    ]
+    print(json.dumps({"reader": settings.reader, "load": describe(results)}, indent=1))
+
+
+if __name__ == "__main__":
+    main()
