@@ -109,4 +109,3 @@ def read_body(environ: Mapping[str, Any]) -> bytes | Refusal:
     if len(body) > MAX_BODY_BYTES:
         return Refusal(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, "request body too large")
     return body
-
