@@ -29,7 +29,7 @@ from bot.stores.state import State
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
-EVENT_SECONDS = 3600.0  # a delivery's id: Slack retries within minutes
+EVENT_SECONDS = 3600.0  # a message delivered: Slack retries within minutes
 THREAD_SECONDS = 24 * 3600.0  # a thread answered in takes follow-ups for a day
 ANSWER_SECONDS = 3600.0  # how long 'Share' and 'More sources' work on an answer
 BRIEF_SECONDS = 3600.0  # and 'Share' on a brief
@@ -54,19 +54,19 @@ class SlackMemory:
     def __init__(self, state: State) -> None:
         self.state = state
 
-    def first_delivery(self, *keys: str | None, retry: bool = False) -> bool:
-        """True if none of the keys (an event id, a channel:ts) was answered before; all are
-        remembered either way. Without the State, a first delivery is answered and Slack's
-        retry of it is not: it was delivered before, perhaps to another worker."""
-        present = [k for k in keys if k]
+    def first_delivery(self, message: str, *, retry: bool = False) -> bool:
+        """True the first time a message (its "channel:ts") is delivered, on any worker; it is
+        remembered either way. Every delivery of one message carries this key (Slack's retry of
+        an event, and the same message sent as another event under a new event id), so it alone
+        decides, in one write: of deliveries racing on two workers exactly one wins. (Deciding
+        on the event id as well, key by key, let each of two racing deliveries store one key
+        first, and both skipped the message.) Without the State, a first delivery is answered
+        and Slack's retry of it is not: it was delivered before, perhaps to another worker."""
         try:
-            # Every key is written, not only until one is found: a message delivered again
-            # under a new event id is still known by its channel:ts.
-            stored = [self.state.put_first("events", k, "1", ttl=EVENT_SECONDS) for k in present]
+            return self.state.put_first("events", message, "1", ttl=EVENT_SECONDS)
         except StoreError as exc:  # StateUnavailableError too
             _degraded("delivery check", exc)
             return not retry
-        return all(stored)
 
     def first_signature(self, signature: str, *, expires_at: float, now: float) -> bool:
         """True the first time a request signature is let through; it is remembered until its

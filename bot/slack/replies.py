@@ -158,7 +158,7 @@ def answer_message_event(
         # app_mention events carry no channel_type; a DM's id starts with D
         direct=event.get("channel_type") == "im" or str(event["channel"]).startswith("D"),
     )
-    if not deps.memory.first_delivery(event_id, f"{where.channel}:{where.ts}", retry=retry):
+    if not deps.memory.first_delivery(f"{where.channel}:{where.ts}", retry=retry):
         log.info("skipped a repeated delivery of %s", event_id or f"{where.channel}:{where.ts}")
         return
     if earlier is not None and earlier.private and where.user != earlier.asker:

@@ -3,13 +3,16 @@ a lock, and advisory locks (one rebuild at a time across workers).
 
 Every wait is bounded: connecting (`connect_timeout`), waiting for a pooled connection
 (`wait`), and each statement (`statement_timeout`). A database that is down, unreachable or
-stuck is a StateUnavailableError within seconds, never a hang. The URL holds the password: it
-stays a SecretStr, and nothing here logs or raises it.
+stuck is a StateUnavailableError within seconds, never a hang; once a call has waited for a
+connection in vain, the others fail at once until the next try, RETRY_SECONDS later. The URL
+holds the password: it stays a SecretStr, and nothing here logs or raises it.
 """
 
 from __future__ import annotations
 
 import logging
+import threading
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -31,6 +34,15 @@ REBUILD_LOCK = 0x7265_6275_696C_6400  # "rebuild"
 MIGRATION_SECONDS = 120
 # Listener threads (16) and the HTTP threads share the pool; more only queue at the server.
 POOL_SIZE = 16
+# While no connection can be had, one call every RETRY_SECONDS tries again and the others fail
+# at once: each waiting `wait` made one Slack answer wait six times over (30 s), and Slack's
+# acknowledgement, which checks a signature first, 5 s (past Slack's 3).
+RETRY_SECONDS = 2.0
+# psycopg_pool retries a lost connection with a doubling delay until this limit, then connects
+# afresh on the next demand: without it, the pool would go on doubling through an outage and
+# try again only 30 s or more after the database was back.
+RECONNECT_SECONDS = 5.0
+DOWN = "The database could not be reached moments ago; it is tried again within seconds."
 
 
 class PostgresDatabase:
@@ -40,6 +52,8 @@ class PostgresDatabase:
         self._conninfo = conninfo  # holds the password: never logged
         self._pool = pool
         self._wait = wait
+        self._retry_at: float | None = None  # set while the database cannot be reached
+        self._down = threading.Lock()
 
     @classmethod
     def open(
@@ -68,6 +82,7 @@ class PostgresDatabase:
             open=False,
             timeout=wait,
             check=ConnectionPool.check_connection,  # a restarted server's dead connections
+            reconnect_timeout=RECONNECT_SECONDS,
             name="practice-bot",
         )
         try:
@@ -90,10 +105,13 @@ class PostgresDatabase:
     def connection(self) -> Iterator[QmarkConnection]:
         """One transaction on a pooled connection: committed when the block ends, rolled back
         if it raises. Driver failures come out as StoreError or StateUnavailableError."""
+        self._unless_down()
         try:
             with self._pool.connection(timeout=self._wait) as conn:
+                self._retry_at = None
                 yield QmarkConnection(conn)
         except PoolTimeout as exc:
+            self._retry_at = time.monotonic() + RETRY_SECONDS
             raise StateUnavailableError(
                 f"No database connection within {self._wait:.0f} s: the database is down, "
                 "unreachable or overloaded."
@@ -102,6 +120,18 @@ class PostgresDatabase:
             raise StateUnavailableError(f"The database failed: {_first_line(exc)}") from exc
         except psycopg.Error as exc:
             raise StoreError(f"The database refused it: {_first_line(exc)}") from exc
+
+    def _unless_down(self) -> None:
+        """StateUnavailableError at once while the database is known to be unreachable, except
+        for one call every RETRY_SECONDS, which tries it (the others still fail at once while
+        it waits for a connection)."""
+        with self._down:
+            if self._retry_at is None:
+                return
+            now = time.monotonic()
+            if now < self._retry_at:
+                raise StateUnavailableError(DOWN)
+            self._retry_at = now + self._wait + RETRY_SECONDS
 
     def migrate(self, migrations: Sequence[Migration] = MIGRATIONS) -> list[int]:
         """Apply the steps newer than the database's version, in one transaction under an

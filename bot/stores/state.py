@@ -26,7 +26,7 @@ Clock = Callable[[], float]
 # verify.py, threads.py, replies.py, listeners/brief.py, rate_limit.py). Only the memory
 # backend needs bounds: PostgreSQL holds what it is given until it expires.
 LIMITS: Mapping[str, int] = {
-    "events": 50_000,  # event ids and message keys answered (one hour)
+    "events": 50_000,  # messages answered, by channel:ts (one hour)
     "signatures": 50_000,  # request signatures let through (five minutes)
     "threads": 10_000,  # threads answered in, with their first question (a day)
     "answers": 2_000,  # answers that Share, More sources and feedback name (an hour)

@@ -74,8 +74,35 @@ class Cluster:
         return self.url(name)
 
     def stop(self) -> None:
-        self._pg_ctl("stop", "-m", "fast")
+        """Stop the server and delete the cluster."""
+        self.stop_server()
         shutil.rmtree(self.folder, ignore_errors=True)
+
+    def stop_server(self) -> None:
+        """Stop the server (its connections cut, as when a database goes away), keeping the
+        cluster: start_server() brings it back on the same port with the same data."""
+        self._pg_ctl("stop", "-m", "fast")
+
+    def start_server(self) -> None:
+        """Start the server on the cluster's port (again, after stop_server()), waiting at most
+        START_SECONDS for it to answer; Unavailable if it does not."""
+        options = f"-h 127.0.0.1 -p {self.port} -k {self.folder} {SERVER_OPTIONS}"
+        _run(self, "pg_ctl", "-D", str(self.folder / "data"), "-l",
+             str(self.folder / "server.log"), "-w", "-t", str(int(START_SECONDS)),
+             "-o", options, "start")  # fmt: skip
+        deadline = time.monotonic() + START_SECONDS
+        while not self.ready():
+            if time.monotonic() > deadline:
+                raise Unavailable(f"the test server did not answer within {START_SECONDS:.0f} s")
+            time.sleep(0.2)
+
+    def ready(self) -> bool:
+        """Whether the server accepts connections now."""
+        done = subprocess.run(
+            [str(self.bindir / "pg_isready"), "-h", "127.0.0.1", "-p", str(self.port)],
+            capture_output=True, timeout=10, check=False,
+        )  # fmt: skip
+        return done.returncode == 0
 
     def _pg_ctl(self, *args: str) -> None:
         subprocess.run(
@@ -113,21 +140,12 @@ def start_cluster() -> Cluster:
     cluster = Cluster(bindir, folder, _free_port(), as_user)
     _run(cluster, "initdb", "-D", str(folder / "data"), "-U", "postgres", "-A", "trust",
          "-E", "UTF8", "--locale=C", "--no-sync")  # fmt: skip
-    options = f"-h 127.0.0.1 -p {cluster.port} -k {folder} {SERVER_OPTIONS}"
-    _run(cluster, "pg_ctl", "-D", str(folder / "data"), "-l", str(folder / "server.log"),
-         "-w", "-t", str(int(START_SECONDS)), "-o", options, "start")  # fmt: skip
-    deadline = time.monotonic() + START_SECONDS
-    while True:
-        ready = subprocess.run(
-            [str(bindir / "pg_isready"), "-h", "127.0.0.1", "-p", str(cluster.port)],
-            capture_output=True, timeout=10, check=False,
-        )  # fmt: skip
-        if ready.returncode == 0:
-            return cluster
-        if time.monotonic() > deadline:
-            cluster.stop()
-            raise Unavailable(f"the test server did not answer within {START_SECONDS:.0f} s")
-        time.sleep(0.2)
+    try:
+        cluster.start_server()
+    except Unavailable:
+        cluster.stop()
+        raise
+    return cluster
 
 
 def _run(cluster: Cluster, program: str, *args: str) -> None:

@@ -113,6 +113,47 @@ def test_losing_the_database_while_serving_is_a_prompt_error(postgres_url: str) 
         database.close()
 
 
+def _allow_connections(url: str, allowed: bool) -> None:
+    """Let the test database take connections or not; refusing also cuts the open ones, as
+    when the server goes away."""
+    name = url.rsplit("/", 1)[1]
+    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as c:
+        c.execute(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS {str(allowed).lower()}')
+        if not allowed:
+            c.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s",
+                (name,),
+            )
+
+
+def test_while_the_database_is_unreachable_calls_fail_at_once_until_it_is_back(
+    postgres_url: str,
+) -> None:
+    """One call waits for a connection in vain; those right after it fail at once instead of
+    each waiting as long (six such waits made one Slack answer take 30 s). Once the database
+    takes connections again, it is used again within seconds."""
+    database = PostgresDatabase.open(SecretStr(postgres_url), connect_timeout=1, wait=1)
+    state = PostgresState(database)
+    try:
+        _allow_connections(postgres_url, False)
+        with pytest.raises(StateUnavailableError, match="No database connection within"):
+            state.get("events", "Ev1")
+        with pytest.raises(StateUnavailableError, match="moments ago"):
+            state.get("events", "Ev1")
+        _allow_connections(postgres_url, True)
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                assert state.put_first("events", "Ev1", "1", ttl=60)
+                break
+            except StateUnavailableError:
+                assert time.monotonic() < deadline, "the database was not used again"
+                time.sleep(0.2)
+    finally:
+        _allow_connections(postgres_url, True)
+        database.close()
+
+
 def test_a_usage_store_that_loses_the_database_still_returns_an_answer_id(
     postgres_url: str,
 ) -> None:

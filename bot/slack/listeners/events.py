@@ -73,7 +73,7 @@ def message_event(deps: SlackDeps) -> Callable[..., None]:
         direct = event.get("channel_type") == "im"
         if direct and event.get("subtype") == "file_share":
             key = f"{event['channel']}:{event['ts']}"
-            if deps.memory.first_delivery(body.get("event_id"), key, retry=is_retry(request)):
+            if deps.memory.first_delivery(key, retry=is_retry(request)):
                 handle_upload(deps, client, event)
             return
         if event.get("subtype") not in (None, "thread_broadcast"):
