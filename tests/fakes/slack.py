@@ -40,44 +40,62 @@ class Bot:
         return self.send(body, "application/json", extra)
 
     def command(self, text: str, *, name: str = "/ask", user: str = "U1") -> Posted:
-        form = {
-            "command": name,
-            "text": text,
-            "user_id": user,
-            "user_name": "sam",
-            "channel_id": "C1",
-            "team_id": "T1",
-            "trigger_id": "1.2.3",
-            "response_url": f"{self.slack.url}/response/ask",
-        }
-        return self.send(urllib.parse.urlencode(form), "application/x-www-form-urlencoded")
+        form = command_form(
+            text, name=name, user=user, response_url=f"{self.slack.url}/response/ask"
+        )
+        return self.send(form, FORM)
 
     def press(self, button: dict[str, Any], *, user: str = "U1") -> Posted:
         """Click a button from a posted message, as Slack sends the block action."""
-        action = {
-            "action_id": button["action_id"],
-            "block_id": "b",
-            "value": button["value"],
-            "type": "button",
-        }
-        return self.click(action, user=user)
+        return self.click(button_action(button), user=user)
 
     def click(self, action: dict[str, Any], *, user: str = "U1") -> Posted:
-        payload = {
-            "type": "block_actions",
-            "user": {"id": user},
-            "team": {"id": "T1"},
-            "api_app_id": "A1",
-            "trigger_id": "1.2.3",
-            "channel": {"id": "C1"},
-            "container": {"type": "message"},
-            "actions": [action],
-            "response_url": f"{self.slack.url}/response/click",
-        }
-        return self.send(
-            urllib.parse.urlencode({"payload": json.dumps(payload)}),
-            "application/x-www-form-urlencoded",
-        )
+        response_url = f"{self.slack.url}/response/click"
+        return self.send(block_action(action, user=user, response_url=response_url), FORM)
+
+
+FORM = "application/x-www-form-urlencoded"
+
+
+def command_form(text: str, *, name: str, user: str, response_url: str) -> str:
+    """A slash command's body, as Slack posts it."""
+    form = {
+        "command": name,
+        "text": text,
+        "user_id": user,
+        "user_name": "sam",
+        "channel_id": "C1",
+        "team_id": "T1",
+        "trigger_id": "1.2.3",
+        "response_url": response_url,
+    }
+    return urllib.parse.urlencode(form)
+
+
+def button_action(button: dict[str, Any]) -> dict[str, Any]:
+    """The action Slack sends when a button from a posted message is clicked."""
+    return {
+        "action_id": button["action_id"],
+        "block_id": "b",
+        "value": button["value"],
+        "type": "button",
+    }
+
+
+def block_action(action: dict[str, Any], *, user: str, response_url: str) -> str:
+    """A block_actions payload's body, as Slack posts it."""
+    payload = {
+        "type": "block_actions",
+        "user": {"id": user},
+        "team": {"id": "T1"},
+        "api_app_id": "A1",
+        "trigger_id": "1.2.3",
+        "channel": {"id": "C1"},
+        "container": {"type": "message"},
+        "actions": [action],
+        "response_url": response_url,
+    }
+    return urllib.parse.urlencode({"payload": json.dumps(payload)})
 
 
 def serve_bot(settings: Settings, fake_embedder: FakeEmbedder) -> Iterator[Bot]:

@@ -7,7 +7,6 @@ starts its own pair on a fresh database and stops both processes at the end, how
 
 from __future__ import annotations
 
-import json
 import os
 import queue
 import shutil
@@ -16,7 +15,6 @@ import subprocess
 import sys
 import threading
 import time
-import urllib.parse
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -43,7 +41,16 @@ from bot.settings import Settings
 from bot.slack.admin import BUSY
 from tests.fakes.embedder import FakeEmbedder
 from tests.fakes.knowledge import REPO, write_knowledge
-from tests.fakes.slack import SECRET, blocks_of, button, texts
+from tests.fakes.slack import (
+    FORM,
+    SECRET,
+    block_action,
+    blocks_of,
+    button,
+    button_action,
+    command_form,
+    texts,
+)
 from tests.fakes.worker import BUILD_SECONDS
 
 pytestmark = pytest.mark.integration
@@ -174,40 +181,15 @@ class Worker:
 
     def command(self, text: str, *, reply: str, name: str = "/ask", user: str = "U1") -> Posted:
         """A slash command whose response_url is /response/<reply> on the fake."""
-        form = {
-            "command": name,
-            "text": text,
-            "user_id": user,
-            "user_name": "sam",
-            "channel_id": "C1",
-            "team_id": "T1",
-            "trigger_id": "1.2.3",
-            "response_url": f"{self.slack.url}/response/{reply}",
-        }
-        body = urllib.parse.urlencode(form)
-        return self.send(body, "application/x-www-form-urlencoded", sign(SECRET, body))
+        response_url = f"{self.slack.url}/response/{reply}"
+        body = command_form(text, name=name, user=user, response_url=response_url)
+        return self.send(body, FORM, sign(SECRET, body))
 
     def press(self, pressed: dict[str, Any], *, reply: str, user: str = "U1") -> Posted:
         """A button from a posted message clicked, as Slack sends the block action."""
-        action = {
-            "action_id": pressed["action_id"],
-            "block_id": "b",
-            "value": pressed["value"],
-            "type": "button",
-        }
-        payload = {
-            "type": "block_actions",
-            "user": {"id": user},
-            "team": {"id": "T1"},
-            "api_app_id": "A1",
-            "trigger_id": "1.2.3",
-            "channel": {"id": "C1"},
-            "container": {"type": "message"},
-            "actions": [action],
-            "response_url": f"{self.slack.url}/response/{reply}",
-        }
-        body = urllib.parse.urlencode({"payload": json.dumps(payload)})
-        return self.send(body, "application/x-www-form-urlencoded", sign(SECRET, body))
+        response_url = f"{self.slack.url}/response/{reply}"
+        body = block_action(button_action(pressed), user=user, response_url=response_url)
+        return self.send(body, FORM, sign(SECRET, body))
 
     def ask(self, text: str, *, ts: str, user: str, event_id: str | None = None) -> Posted:
         """@-mention the bot in C1 with `text`; its answer is posted in thread `ts`."""
