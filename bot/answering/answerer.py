@@ -22,6 +22,7 @@ from bot.retrieval.retriever import Retriever
 from bot.text import squash, term_set, word_count
 
 QUOTE_WORDS = 70  # a quote grows around its best sentence up to about this many words
+LEAD_WORDS = 60  # a lead that leans on the sentence before takes it along up to this many words
 CANDIDATES = 30  # fused hits considered for citation
 RELATED_SHOWN = 2  # related passages shown when the sources do not answer
 
@@ -69,7 +70,11 @@ class Answerer:
         read = None
         if self.reader is not None and retrieval.hits:
             read = read_hits(
-                self.reader, searched, retrieval.hits, weight=self.policy.reader_weight
+                self.reader,
+                searched,
+                retrieval.hits,
+                weight=self.policy.reader_weight,
+                answers_at=self.policy.reader_answer,
             )
             if timings is not None:
                 timings["reader"] = time.perf_counter() - started
@@ -150,7 +155,7 @@ class Answerer:
             hit.chunk,
             may_lead=lambda sentence: not _reported_belief(sentence, hit.chunk.kind),
         )
-        return Passage(marker, hit, _quote(parts, best), parts[best], reader)
+        return Passage(marker, hit, _quote(parts, best), _lead(parts, best), reader)
 
     def clean(self, question: str) -> tuple[str, list[str], str | None]:
         """Collapse white space; refuse an empty question; cut an over-long question, saying
@@ -230,12 +235,23 @@ def _passage(marker: int, hit: Hit, concepts: tuple[Concept, ...], ask: Ask) -> 
         return (standalone, plain, score, len(term_set(parts[i]) & heading), -i)
 
     best = max(range(len(parts)), key=rank)
-    return Passage(marker, hit, _quote(parts, best), parts[best])
+    return Passage(marker, hit, _quote(parts, best), _lead(parts, best))
 
 
 # A sentence opening like this leans on the one before it ("That belief is wrong: ..."), so
 # read alone it does not stand as an answer.
 _ANAPHORA = re.compile(r"^(?:that|this|these|those|it|they|such|however|but|also)\b", re.I)
+
+
+def _lead(sentences: list[str], best: int) -> str:
+    """The lead sentence, with the sentence before it when it leans on that one and the two
+    are short enough to lead together: "That belief is wrong: a child can ..." read alone
+    leaves the asker guessing which belief."""
+    sentence = sentences[best]
+    if best == 0 or not _ANAPHORA.match(sentence):
+        return sentence
+    together = f"{sentences[best - 1]} {sentence}"
+    return together if word_count(together) <= LEAD_WORDS else sentence
 
 
 def _lead_quality(

@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+from typing import Any
 
 import pytest
 
@@ -97,3 +98,23 @@ def test_batching_by_length_keeps_each_pair_s_score_and_order(reader: OnnxReader
     for a, b in zip(together, alone, strict=True):
         assert a.answers == pytest.approx(b.answers, abs=2e-3)
         assert a.topic == pytest.approx(b.topic, abs=2e-3)
+
+
+def test_each_batch_is_padded_only_to_its_own_longest_pair(reader: OnnxReader) -> None:
+    # One long passage among short ones must not pad every batch out to its length.
+    session, tokenizer = reader._loaded  # type: ignore[misc]
+    widths: list[int] = []
+
+    class Recording:
+        def run(self, names: object, feeds: dict[str, Any]) -> Any:
+            widths.append(feeds["input_ids"].shape[1])
+            return session.run(names, feeds)
+
+    reader._loaded = (Recording(), tokenizer)
+    try:
+        reader.read(QUESTION, [TOPIC] * 8 + [UNRELATED + " " + TOPIC * 6])
+    finally:
+        reader._loaded = (session, tokenizer)
+    short = len(tokenizer.encode(QUESTION, TOPIC).ids)
+    assert widths[0] == short
+    assert widths[-1] > short

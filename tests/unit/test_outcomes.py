@@ -89,6 +89,28 @@ def test_a_guidance_lead_is_never_a_reported_belief_or_leaning_on_the_sentence_b
     assert passage.lead_sentence == "Nothing prevents a second plan for a child."
 
 
+def test_a_lead_that_leans_on_the_sentence_before_takes_it_along() -> None:
+    # When the only sentence that answers opens "That belief ...", the asker needs the belief.
+    concepts = (Concept((("second",),), 1.0), Concept((("plan",),), 1.0))
+    text = (
+        "Some workers thought a child could not have a second plan. "
+        "That belief is wrong: a second plan is allowed."
+    )
+    passage = _passage(1, _hit(text, 0.7), concepts, asks("can a child have a second plan"))
+    assert passage.lead_sentence == (
+        "Some workers thought a child could not have a second plan. "
+        "That belief is wrong: a second plan is allowed."
+    )
+
+
+def test_a_leaning_lead_too_long_to_take_the_sentence_before_stays_alone() -> None:
+    concepts = (Concept((("second",),), 1.0), Concept((("plan",),), 1.0))
+    long_before = "Some workers thought " + "very " * 60 + "firmly there was no second plan."
+    text = f"{long_before} That belief is wrong: a second plan is allowed."
+    passage = _passage(1, _hit(text, 0.7), concepts, asks("can a child have a second plan"))
+    assert passage.lead_sentence == "That belief is wrong: a second plan is allowed."
+
+
 def test_a_finding_that_reports_a_belief_is_still_its_own_lead() -> None:
     concepts = (Concept((("second",),), 1.0), Concept((("plan",),), 1.0))
     text = "Visits were timely. Some social workers thought there could be no second plan."

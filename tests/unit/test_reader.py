@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from bot.answering.reading import READ_CANDIDATES, READ_FIRST, read_hits
 from bot.errors import ConfigError
-from bot.records import DecidedBy, Kind, Outcome
+from bot.records import Chunk, DecidedBy, Hit, Kind, Outcome
 from bot.retrieval.reader import OnnxReader, check_reader, file_sha256
 from bot.runtime import Runtime, make_reader, start
 from bot.settings import Settings
@@ -168,3 +169,32 @@ def test_nothing_near_in_retrieval_is_not_found_whatever_the_reader_says_of_the_
     runtime = _with(settings.model_copy(update={"related_similarity": 0.99}), fake_embedder, reader)
     answer = runtime.current().answer("second plan")
     assert answer.outcome is Outcome.NOT_FOUND and answer.passages == ()
+
+
+def _hits(texts: list[str]) -> list[Hit]:
+    return [
+        Hit(
+            chunk=Chunk(
+                f"c{i}", t, "guidance/x.md", "X", Kind.GUIDANCE, ("X", "S"), "1", None, None
+            ),
+            score=1.0 - i / 100,
+            similarity=0.5,
+            lexical=0.0,
+        )
+        for i, t in enumerate(texts)
+    ]
+
+
+def test_the_rest_of_the_candidates_are_read_only_when_the_first_do_not_answer() -> None:
+    reader = FakeReader(answers="every 6 weeks")
+    answered_early = _hits(["The core group meets every 6 weeks."] + ["Other text."] * 19)
+    read = read_hits(reader, "how often", answered_early, weight=0.1, answers_at=0.5)
+    assert [len(texts) for _, texts in reader.calls] == [READ_FIRST]
+    assert read[0].hit.chunk.text == "The core group meets every 6 weeks."
+
+    reader.calls.clear()
+    answered_late = _hits(["Other text."] * 15 + ["The core group meets every 6 weeks."] * 5)
+    read = read_hits(reader, "how often", answered_late, weight=0.1, answers_at=0.5)
+    assert [len(texts) for _, texts in reader.calls] == [READ_FIRST, READ_CANDIDATES - READ_FIRST]
+    assert read[0].hit.chunk.text == "The core group meets every 6 weeks."
+    assert len(read) == READ_CANDIDATES
