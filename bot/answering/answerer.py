@@ -155,7 +155,7 @@ class Answerer:
             hit.chunk,
             may_lead=lambda sentence: not _reported_belief(sentence, hit.chunk.kind),
         )
-        return Passage(marker, hit, _quote(parts, best), _lead(parts, best), reader)
+        return Passage(marker, hit, _quote(parts, best), _lead(parts, best, hit.chunk.kind), reader)
 
     def clean(self, question: str) -> tuple[str, list[str], str | None]:
         """Collapse white space; refuse an empty question; cut an over-long question, saying
@@ -235,22 +235,30 @@ def _passage(marker: int, hit: Hit, concepts: tuple[Concept, ...], ask: Ask) -> 
         return (standalone, plain, score, len(term_set(parts[i]) & heading), -i)
 
     best = max(range(len(parts)), key=rank)
-    return Passage(marker, hit, _quote(parts, best), _lead(parts, best))
+    return Passage(marker, hit, _quote(parts, best), _lead(parts, best, hit.chunk.kind))
 
 
 # A sentence opening like this leans on the one before it ("That belief is wrong: ..."), so
 # read alone it does not stand as an answer.
 _ANAPHORA = re.compile(r"^(?:that|this|these|those|it|they|such|however|but|also)\b", re.I)
+# "That belief is wrong: " - a few words judging the sentence before, then what stands alone.
+_JUDGEMENT = re.compile(rf"{_ANAPHORA.pattern}[^:;.]{{0,40}}:\s+(?=\w)", re.I)
 
 
-def _lead(sentences: list[str], best: int) -> str:
-    """The lead sentence, with the sentence before it when it leans on that one and the two
-    are short enough to lead together: "That belief is wrong: a child can ..." read alone
-    leaves the asker guessing which belief."""
+def _lead(sentences: list[str], best: int, kind: Kind) -> str:
+    """The lead sentence, made to stand alone when it leans on the one before ("This must
+    happen within 15 working days"): the sentence before is taken along if the two are short
+    enough to lead together. A guidance lead never opens with a reported belief, though: then
+    what follows a judgement of it ("That belief is wrong: a child can ...") leads alone."""
     sentence = sentences[best]
     if best == 0 or not _ANAPHORA.match(sentence):
         return sentence
-    together = f"{sentences[best - 1]} {sentence}"
+    before = sentences[best - 1]
+    if _reported_belief(before, kind):
+        judged = _JUDGEMENT.match(sentence)
+        rest = sentence[judged.end() :] if judged else ""
+        return rest[:1].upper() + rest[1:] if rest else sentence
+    together = f"{before} {sentence}"
     return together if word_count(together) <= LEAD_WORDS else sentence
 
 

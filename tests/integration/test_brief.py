@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 from bot.answering.brief import BRIEF_TOPICS, build_brief
 from bot.runtime import Runtime
+from tests.fakes.cli import run_cli
 
 REPO = Path(__file__).resolve().parents[2]
 LETTER = "findings/ofsted-focused-visit-2018-11-22.md"
@@ -26,17 +24,8 @@ def _one(items: list[dict[str, Any]], words: str) -> dict[str, Any]:
 def test_cli_brief_supervision_lists_the_standard_the_finding_and_the_improvement(
     real: Runtime,
 ) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PRACTICE_BOT_", "SLACK_"))}
-    env["PRACTICE_BOT_INDEX_DIR"] = str(real.settings.index_dir)
-    result = subprocess.run(
-        [sys.executable, "-m", "bot", "brief", "supervision", "--json"],
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        env=env,
-        timeout=120,
-        check=True,
-    )
+    result = run_cli("brief", "supervision", "--json", index_dir=str(real.settings.index_dir))
+    assert result.returncode == 0, result.stderr
     brief = json.loads(result.stdout)
     assert brief["topic"] == "supervision"
 

@@ -25,6 +25,7 @@ from bot.retrieval.onnx_embedder import OnnxEmbedder, check_export, export_files
 from bot.retrieval.onnx_export import export
 from bot.runtime import Runtime, make_embedder, start
 from bot.settings import BUNDLED_MODEL, Settings
+from tests.fakes.cli import cli_env, run_cli
 
 REPO = Path(__file__).resolve().parents[2]
 HOLDOUT = REPO / "tests/eval/holdout.yaml"
@@ -129,11 +130,6 @@ def _run(code: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[st
     )
 
 
-def _env(**settings: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PRACTICE_BOT_", "SLACK_"))}
-    return env | {f"PRACTICE_BOT_{k.upper()}": v for k, v in settings.items()}
-
-
 def test_serving_never_imports_torch(runtimes: dict[str, Runtime]) -> None:
     index = str(runtimes["onnx"].settings.index_dir)
     check = (
@@ -144,14 +140,13 @@ def test_serving_never_imports_torch(runtimes: dict[str, Runtime]) -> None:
         "assert runtime.current().answer('can a child have a second CP plan?').answered\n"
         f"print(sorted(m for m in {HEAVY!r} if m in sys.modules))\n"
     )
-    started = _run(["-c", check], _env(index_dir=index))
+    started = _run(["-c", check], cli_env(index_dir=index))
     assert started.returncode == 0, started.stderr
     assert started.stdout.strip() == "[]"
 
     # The one-shot command, with every import it makes listed by the interpreter.
-    asked = _run(
-        ["-X", "importtime", "-m", "bot", "ask", "can a child have a second CP plan?"],
-        _env(index_dir=index),
+    asked = run_cli(
+        "ask", "can a child have a second CP plan?", python=("-X", "importtime"), index_dir=index
     )
     assert asked.returncode == 0, asked.stderr
     assert "Inspectors found" in asked.stdout
@@ -164,10 +159,7 @@ def test_a_missing_export_stops_the_bot_with_the_fix(tmp_path: Path) -> None:
     empty = tmp_path / "no-exports"
     with pytest.raises(ConfigError, match="make install"):
         make_embedder(Settings(_env_file=None, onnx_dir=empty))  # type: ignore[call-arg]
-    asked = _run(
-        ["-m", "bot", "ask", "rcpc timescale"],
-        _env(onnx_dir=str(empty), index_dir=str(tmp_path / "index")),
-    )
+    asked = run_cli("ask", "rcpc timescale", onnx_dir=str(empty), index_dir=str(tmp_path / "index"))
     assert asked.returncode == 1
     message = asked.stderr.strip()
     assert len(message.splitlines()) == 1 and "Traceback" not in message
@@ -180,7 +172,7 @@ def test_a_local_model_folder_is_exported_the_same_way(
     folder = tmp_path / "my-minilm"
     shutil.copytree(resolve_model_path(BUNDLED_MODEL), folder)
     root = tmp_path / "onnx"
-    made = _run(["-m", "bot.retrieval.onnx_export"], _env(model=str(folder), onnx_dir=str(root)))
+    made = _run(["-m", "bot.retrieval.onnx_export"], cli_env(model=str(folder), onnx_dir=str(root)))
     assert made.returncode == 0, made.stderr
     assert (export_folder(str(folder), root) / "model.onnx").is_file()
     embedder = make_embedder(

@@ -4,9 +4,6 @@ is checked, and it tells an answer from a passage that only shares the question'
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from typing import Any
 
 import pytest
@@ -14,7 +11,7 @@ import pytest
 from bot.retrieval.reader import OnnxReader, reader_text
 from bot.runtime import Runtime
 from bot.settings import READER_DIR
-from tests.fakes.knowledge import REPO
+from tests.fakes.cli import run_cli
 
 QUESTION = "how often does the core group have to meet"
 ANSWERS = reader_text(
@@ -70,19 +67,14 @@ def test_a_negation_does_not_answer(reader: OnnxReader) -> None:
 
 
 def test_the_reader_s_scores_are_in_ask_json_and_decide(real: Runtime) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PRACTICE_BOT_", "SLACK_"))}
-    env["PRACTICE_BOT_INDEX_DIR"] = str(real.settings.index_dir)
-    env["PRACTICE_BOT_READER"] = "on"
-    result = subprocess.run(
-        [sys.executable, "-m", "bot", "ask", "--json"],
-        input="what must a pre-proceedings letter contain?\nwho won the world cup in 2022\n",
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        env=env,
-        timeout=120,
-        check=True,
+    result = run_cli(
+        "ask",
+        "--json",
+        stdin="what must a pre-proceedings letter contain?\nwho won the world cup in 2022\n",
+        index_dir=str(real.settings.index_dir),
+        reader="on",
     )
+    assert result.returncode == 0, result.stderr
     first, second = (json.loads(line) for line in result.stdout.splitlines())
     assert first["decided_by"] == "reader" and first["answered"]
     assert all(0.0 <= c["reader"] <= 1.0 for c in first["citations"])

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 from bot.devtools.evaluation import DEFAULT_SET, load_cases, run_eval
 from bot.records import Kind
 from bot.runtime import Runtime
+from tests.fakes.cli import run_cli
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -103,18 +101,13 @@ def test_the_held_out_set_meets_its_floors(real: Runtime) -> None:
 
 
 def test_cli_answers_stdin_line_by_line_as_json(real: Runtime) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PRACTICE_BOT_", "SLACK_"))}
-    env["PRACTICE_BOT_INDEX_DIR"] = str(real.settings.index_dir)
-    result = subprocess.run(
-        [sys.executable, "-m", "bot", "ask", "--json"],
-        input="what must a pre-proceedings letter contain?\nwho won the world cup in 2022\n",
-        capture_output=True,
-        text=True,
-        cwd=REPO,
-        env=env,
-        timeout=120,
-        check=True,
+    result = run_cli(
+        "ask",
+        "--json",
+        stdin="what must a pre-proceedings letter contain?\nwho won the world cup in 2022\n",
+        index_dir=str(real.settings.index_dir),
     )
+    assert result.returncode == 0, result.stderr
     first, second = (json.loads(line) for line in result.stdout.splitlines())
     assert (
         first["answered"]

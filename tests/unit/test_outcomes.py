@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from bot.answering.answerer import _lead_passages, _passage
+from bot.answering.answerer import _lead, _lead_passages, _passage
 from bot.answering.asks import Ask, asks, supplies
 from bot.answering.policy import AnswerPolicy
 from bot.cli.render_text import render_answer
@@ -90,25 +90,25 @@ def test_a_guidance_lead_is_never_a_reported_belief_or_leaning_on_the_sentence_b
 
 
 def test_a_lead_that_leans_on_the_sentence_before_takes_it_along() -> None:
-    # When the only sentence that answers opens "That belief ...", the asker needs the belief.
+    parts = [
+        "The team meets weekly.",
+        "A letter before proceedings goes to both parents.",
+        "It must set out the concerns in plain words.",
+    ]
+    assert _lead(parts, 2, Kind.GUIDANCE) == " ".join(parts[1:])
+    assert _lead(parts, 1, Kind.GUIDANCE) == parts[1]  # stands alone: nothing taken along
+    too_long = ["The letter goes " + "very " * 60 + "quickly.", parts[2]]
+    assert _lead(too_long, 1, Kind.GUIDANCE) == parts[2]
+
+
+def test_a_lead_judging_a_reported_belief_leads_with_what_it_says_not_the_belief() -> None:
     concepts = (Concept((("second",),), 1.0), Concept((("plan",),), 1.0))
     text = (
         "Some workers thought a child could not have a second plan. "
-        "That belief is wrong: a second plan is allowed."
+        "That belief is wrong: a second plan is allowed for the DfE."
     )
     passage = _passage(1, _hit(text, 0.7), concepts, asks("can a child have a second plan"))
-    assert passage.lead_sentence == (
-        "Some workers thought a child could not have a second plan. "
-        "That belief is wrong: a second plan is allowed."
-    )
-
-
-def test_a_leaning_lead_too_long_to_take_the_sentence_before_stays_alone() -> None:
-    concepts = (Concept((("second",),), 1.0), Concept((("plan",),), 1.0))
-    long_before = "Some workers thought " + "very " * 60 + "firmly there was no second plan."
-    text = f"{long_before} That belief is wrong: a second plan is allowed."
-    passage = _passage(1, _hit(text, 0.7), concepts, asks("can a child have a second plan"))
-    assert passage.lead_sentence == "That belief is wrong: a second plan is allowed."
+    assert passage.lead_sentence == "A second plan is allowed for the DfE."
 
 
 def test_a_finding_that_reports_a_belief_is_still_its_own_lead() -> None:
