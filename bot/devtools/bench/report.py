@@ -173,9 +173,10 @@ def format_bench(r: dict[str, Any]) -> str:
         )
         lines += [
             "",
-            f"The reader at {x['candidates']} candidates: a question p50 "
+            f"The reader ({x.get('read_first', x['candidates'])} candidates first, "
+            f"{x['candidates']} when none of those answers): a question p50 "
             f"{x['with_reader_ms']['p50']} ms with it, {x['rule_ms']['p50']} ms with the rule "
-            f"(+{x['added_p50_ms']} ms); scoring the {x['candidates']} passages alone p50 "
+            f"(+{x['added_p50_ms']} ms); scoring all {x['candidates']} passages alone p50 "
             f"{x['onnx_int8_ms']['p50']} ms in int8 ONNX{torch_part}.",
         ]
     if "load_during_rebuild" in r:
