@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable
-from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
@@ -26,21 +24,6 @@ from tests.scenario.interactions import answer_id, feedback_press
 
 ROOT = "1700000001.000100"
 NHS = "943 476 5919"
-
-
-@pytest.fixture
-def asked(bot: Bot, monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Every question the answerer is asked (what was searched for)."""
-    answerer = bot.runtime.current()
-    questions: list[str] = []
-    real: Callable[..., Any] = answerer.answer
-
-    def spy(question: str, **kwargs: Any) -> Any:
-        questions.append(question)
-        return real(question, **kwargs)
-
-    monkeypatch.setattr(answerer, "answer", spy)
-    return questions
 
 
 def _practice_bot(bot: Bot, monkeypatch: pytest.MonkeyPatch, *args: str) -> Result:

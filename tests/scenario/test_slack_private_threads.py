@@ -8,7 +8,6 @@ the channel: A's question is never the context of an answer someone else can see
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -21,21 +20,6 @@ ROOT = "1700000002.000100"
 QUESTION = "can Jayden Smith, DOB 03/04/2015, NHS 943 476 5919, go on a second CP plan?"
 LEAD = "Second or subsequent plans"  # the passage A was given privately
 LINE = "I have sent you my answer privately"
-
-
-@pytest.fixture
-def asked(bot: Bot, monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Every question the answerer is asked (what was searched for)."""
-    answerer = bot.runtime.current()
-    questions: list[str] = []
-    real: Callable[..., Any] = answerer.answer
-
-    def spy(question: str, **kwargs: Any) -> Any:
-        questions.append(question)
-        return real(question, **kwargs)
-
-    monkeypatch.setattr(answerer, "answer", spy)
-    return questions
 
 
 def _answered_privately(bot: Bot) -> None:
