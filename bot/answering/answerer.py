@@ -13,7 +13,7 @@ from bot.answering.asks import Ask, asks, reports_belief, supplies
 from bot.answering.personal_data import PLACEHOLDER, PersonalDataGuard
 from bot.answering.policy import AnswerPolicy, Decision
 from bot.answering.present import format_date
-from bot.answering.reading import Reader, best_sentence, read_hits, sentences
+from bot.answering.reading import Reader, best_sentences, read_hits, sentences
 from bot.answering.templates import Templates
 from bot.errors import QuestionError
 from bot.ingest.structure import heading_key
@@ -112,17 +112,12 @@ class Answerer:
                 topic=_topic(first),
                 contact=contact,
             )
-            shown = zip(decision.hits[:RELATED_SHOWN], decision.readers, strict=False)
-            related = tuple(
-                self._passage(n, hit, reader, question, concepts, Ask.OTHER)
-                for n, (hit, reader) in enumerate(shown, 1)
-            )
-            return made(text=text, passages=related)
+            shown = list(zip(decision.hits[:RELATED_SHOWN], decision.readers, strict=False))
+            related = self._passages(shown, question, concepts, Ask.OTHER)
+            return made(text=text, passages=tuple(related))
         ask = asks(question)
-        passages = [
-            self._passage(n, hit, reader, question, concepts, ask)
-            for n, (hit, reader) in enumerate(zip(decision.hits, decision.readers, strict=True), 1)
-        ]
+        cited = list(zip(decision.hits, decision.readers, strict=True))
+        passages = self._passages(cited, question, concepts, ask)
         leading = (
             _lead_passages(passages, concepts, ask)
             if self.reader is None
@@ -131,31 +126,32 @@ class Answerer:
         lead = "\n".join(self._lead_line(p) for p in leading)
         return made(text=lead, passages=tuple(passages))
 
-    def _passage(
+    def _passages(
         self,
-        marker: int,
-        hit: Hit,
-        reader: float | None,
+        cited: list[tuple[Hit, float | None]],
         question: str,
         concepts: tuple[Concept, ...],
         ask: Ask,
-    ) -> Passage:
-        """A cited passage and its lead sentence: the reader's choice when it is on, else the
-        rule's (_passage)."""
+    ) -> list[Passage]:
+        """The cited passages, numbered, each with its lead sentence: the reader's choice when
+        it is on, else the rule's (_passage)."""
         if self.reader is None:
-            return _passage(marker, hit, concepts, ask)
-        parts = sentences(hit.chunk)
-
+            return [_passage(n, hit, concepts, ask) for n, (hit, _) in enumerate(cited, 1)]
         # Only the reported-belief test: the rule's "leans on the sentence before" test also
         # rejects manuals' plain "This must happen within..." answers (with it, the transfer
-        # corpus's lead fell from 0.829 to 0.780).
-        best = best_sentence(
+        # corpus's lead fell from 0.829 to 0.780); _lead gives such a sentence its context.
+        bests = best_sentences(
             self.reader,
             question,
-            hit.chunk,
-            may_lead=lambda sentence: not _reported_belief(sentence, hit.chunk.kind),
+            [hit.chunk for hit, _ in cited],
+            may_lead=lambda sentence, chunk: not _reported_belief(sentence, chunk.kind),
         )
-        return Passage(marker, hit, _quote(parts, best), _lead(parts, best, hit.chunk.kind), reader)
+        passages = []
+        for n, ((hit, reader), best) in enumerate(zip(cited, bests, strict=True), 1):
+            parts = sentences(hit.chunk)
+            lead = _lead(parts, best, hit.chunk.kind)
+            passages.append(Passage(n, hit, _quote(parts, best), lead, reader))
+        return passages
 
     def clean(self, question: str) -> tuple[str, list[str], str | None]:
         """Collapse white space; refuse an empty question; cut an over-long question, saying

@@ -64,17 +64,32 @@ def sentences(chunk: Chunk) -> list[str]:
     return split_sentences(chunk.text) or [chunk.text]
 
 
-def best_sentence(
+def best_sentences(
     reader: Reader,
     question: str,
-    chunk: Chunk,
+    chunks: Sequence[Chunk],
     *,
-    may_lead: Callable[[str], bool] = lambda sentence: True,
-) -> int:
-    """The index of the passage's sentence most likely to carry the answer, among those that
-    may lead at all (the answerer's rule: not a reported belief); earlier on ties."""
-    parts = sentences(chunk)
-    if len(parts) == 1:
-        return 0
-    readings = reader.read(question, [reader_text(chunk.title, chunk.section, [s]) for s in parts])
-    return max(range(len(parts)), key=lambda i: (may_lead(parts[i]), readings[i].answers, -i))
+    may_lead: Callable[[str, Chunk], bool] = lambda sentence, chunk: True,
+) -> list[int]:
+    """For each passage, the index of its sentence most likely to carry the answer, among
+    those that may lead at all (the answerer's rule: not a reported belief); earlier on ties.
+    Every passage's sentences go to the reader in one call: a call per citation ran the graph
+    once for each, a sixth of an answer's time."""
+    parts = [sentences(chunk) for chunk in chunks]
+    texts = [
+        reader_text(chunk.title, chunk.section, [sentence])
+        for chunk, said in zip(chunks, parts, strict=True)
+        if len(said) > 1
+        for sentence in said
+    ]
+    readings = iter(reader.read(question, texts) if texts else [])
+    best = []
+    for chunk, said in zip(chunks, parts, strict=True):
+        if len(said) == 1:
+            best.append(0)
+            continue
+        read = [next(readings) for _ in said]
+        best.append(
+            max(range(len(said)), key=lambda i: (may_lead(said[i], chunk), read[i].answers, -i))
+        )
+    return best

@@ -127,7 +127,7 @@ def test_the_reader_cannot_be_used_before_warm_up(tmp_path: Path) -> None:
 def test_a_reported_belief_never_leads_even_when_the_reader_prefers_it() -> None:
     # Inspectors' "some staff believed ..." is guidance reporting a mistake, not the answer:
     # the reader's best sentence is skipped when the answerer's rule says it may not lead.
-    from bot.answering.reading import best_sentence
+    from bot.answering.reading import best_sentences
     from bot.records import Chunk
 
     chunk = Chunk(
@@ -145,11 +145,11 @@ def test_a_reported_belief_never_leads_even_when_the_reader_prefers_it() -> None
         review_due=None,
     )
     reader = FakeReader(answers="second plan")  # both sentences hold it: the first wins a tie
-    assert best_sentence(reader, "second plan allowed?", chunk) == 0
-    believed = best_sentence(
-        reader, "second plan allowed?", chunk, may_lead=lambda s: "believed" not in s
+    assert best_sentences(reader, "second plan allowed?", [chunk]) == [0]
+    believed = best_sentences(
+        reader, "second plan allowed?", [chunk], may_lead=lambda s, c: "believed" not in s
     )
-    assert believed == 1
+    assert believed == [1]
 
 
 def test_pairs_are_batched_with_pairs_of_similar_length() -> None:
@@ -198,3 +198,21 @@ def test_the_rest_of_the_candidates_are_read_only_when_the_first_do_not_answer()
     assert [len(texts) for _, texts in reader.calls] == [READ_FIRST, READ_CANDIDATES - READ_FIRST]
     assert read[0].hit.chunk.text == "The core group meets every 6 weeks."
     assert len(read) == READ_CANDIDATES
+
+
+def test_every_cited_passage_s_sentences_are_read_in_one_call() -> None:
+    from bot.answering.reading import best_sentences
+
+    reader = FakeReader(answers="every 6 weeks")
+    chunks = [
+        h.chunk
+        for h in _hits(
+            [
+                "The core group plans. It meets every 6 weeks.",
+                "One sentence only.",
+                "The core group meets every 6 weeks. Minutes go out.",
+            ]
+        )
+    ]
+    assert best_sentences(reader, "how often", chunks) == [1, 0, 0]
+    assert [len(texts) for _, texts in reader.calls] == [4]  # a lone sentence is not read
