@@ -73,8 +73,8 @@ def best_sentences(
 ) -> list[int]:
     """For each passage, the index of its sentence most likely to carry the answer, among
     those that may lead at all (the answerer's rule: not a reported belief); earlier on ties.
-    Every passage's sentences go to the reader in one call: a call per citation ran the graph
-    once for each, a sixth of an answer's time."""
+    Every passage's sentences go to the reader in one call rather than one call per citation:
+    each run of the graph costs about 7 ms before it reads a word (measured at stop 25)."""
     parts = [sentences(chunk) for chunk in chunks]
     texts = [
         reader_text(chunk.title, chunk.section, [sentence])
