@@ -42,6 +42,10 @@ RETRY_SECONDS = 2.0
 # afresh on the next demand: without it, the pool would go on doubling through an outage and
 # try again only 30 s or more after the database was back.
 RECONNECT_SECONDS = 5.0
+# How long a call waits for a pooled connection. Statements take milliseconds, so a wait
+# this long means the database is gone; and the one call that tries it again during an outage
+# sits in the path of Slack's acknowledgement, which must come within 3 s (at 5 s it did not).
+WAIT_SECONDS = 1.5
 DOWN = "The database could not be reached moments ago; it is tried again within seconds."
 
 
@@ -61,7 +65,7 @@ class PostgresDatabase:
         url: SecretStr,
         *,
         connect_timeout: float = 3.0,
-        wait: float = 5.0,
+        wait: float = WAIT_SECONDS,
         statement_timeout: float = 5.0,
         pool_size: int = POOL_SIZE,
     ) -> PostgresDatabase:
