@@ -1,5 +1,6 @@
-"""The command line as a user runs it: `python -m bot ...` in a child process, from the
-repository, with none of the caller's PRACTICE_BOT_ or SLACK_ settings leaking in."""
+"""The command line as a user runs it: `python -m bot ...` (or any other `python ...`) in a
+child process, from the repository, with none of the caller's PRACTICE_BOT_ or SLACK_
+settings leaking in."""
 
 from __future__ import annotations
 
@@ -17,13 +18,13 @@ def cli_env(**settings: str) -> dict[str, str]:
     return env | {f"PRACTICE_BOT_{k.upper()}": v for k, v in settings.items()}
 
 
-def run_cli(
-    *args: str, stdin: str | None = None, python: tuple[str, ...] = (), **settings: str
+def run_python(
+    *args: str, stdin: str | None = None, **settings: str
 ) -> subprocess.CompletedProcess[str]:
-    """`python [python...] -m bot args...`; the caller checks the return code (a test of a
-    refusal wants it non-zero)."""
+    """`python args...` with `settings` (see cli_env); the caller checks the return code (a
+    test of a refusal wants it non-zero)."""
     return subprocess.run(
-        [sys.executable, *python, "-m", "bot", *args],
+        [sys.executable, *args],
         input=stdin,
         capture_output=True,
         text=True,
@@ -31,3 +32,10 @@ def run_cli(
         env=cli_env(**settings),
         timeout=120,
     )
+
+
+def run_cli(
+    *args: str, stdin: str | None = None, **settings: str
+) -> subprocess.CompletedProcess[str]:
+    """`python -m bot args...`, as run_python."""
+    return run_python("-m", "bot", *args, stdin=stdin, **settings)

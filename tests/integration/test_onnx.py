@@ -7,8 +7,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -25,7 +23,7 @@ from bot.retrieval.onnx_embedder import OnnxEmbedder, check_export, export_files
 from bot.retrieval.onnx_export import export
 from bot.runtime import Runtime, make_embedder, start
 from bot.settings import BUNDLED_MODEL, Settings
-from tests.fakes.cli import cli_env, run_cli
+from tests.fakes.cli import run_cli, run_python
 
 REPO = Path(__file__).resolve().parents[2]
 HOLDOUT = REPO / "tests/eval/holdout.yaml"
@@ -124,12 +122,6 @@ def test_the_evaluation_figures_are_the_same_with_either_encoder(
         assert [o.cited for o in onnx.in_scope] == [o.cited for o in torch.in_scope]
 
 
-def _run(code: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, *code], capture_output=True, text=True, cwd=REPO, env=env, timeout=120
-    )
-
-
 def test_serving_never_imports_torch(runtimes: dict[str, Runtime]) -> None:
     index = str(runtimes["onnx"].settings.index_dir)
     check = (
@@ -140,13 +132,19 @@ def test_serving_never_imports_torch(runtimes: dict[str, Runtime]) -> None:
         "assert runtime.current().answer('can a child have a second CP plan?').answered\n"
         f"print(sorted(m for m in {HEAVY!r} if m in sys.modules))\n"
     )
-    started = _run(["-c", check], cli_env(index_dir=index))
+    started = run_python("-c", check, index_dir=index)
     assert started.returncode == 0, started.stderr
     assert started.stdout.strip() == "[]"
 
     # The one-shot command, with every import it makes listed by the interpreter.
-    asked = run_cli(
-        "ask", "can a child have a second CP plan?", python=("-X", "importtime"), index_dir=index
+    asked = run_python(
+        "-X",
+        "importtime",
+        "-m",
+        "bot",
+        "ask",
+        "can a child have a second CP plan?",
+        index_dir=index,
     )
     assert asked.returncode == 0, asked.stderr
     assert "Inspectors found" in asked.stdout
@@ -172,7 +170,7 @@ def test_a_local_model_folder_is_exported_the_same_way(
     folder = tmp_path / "my-minilm"
     shutil.copytree(resolve_model_path(BUNDLED_MODEL), folder)
     root = tmp_path / "onnx"
-    made = _run(["-m", "bot.retrieval.onnx_export"], cli_env(model=str(folder), onnx_dir=str(root)))
+    made = run_python("-m", "bot.retrieval.onnx_export", model=str(folder), onnx_dir=str(root))
     assert made.returncode == 0, made.stderr
     assert (export_folder(str(folder), root) / "model.onnx").is_file()
     embedder = make_embedder(
